@@ -44,12 +44,22 @@ enum ebpf_arg_kind {
 	EBPF_ARG_PTR_TO_CTX,        /* the program's context pointer, unmodified */
 	EBPF_ARG_PTR_TO_STR,        /* NUL-terminated string in readable memory (trace format) */
 	EBPF_ARG_SCALAR_PTR_TEST,   /* mem:SIZE test type only: any pointer the suite's helpers take */
+	/* added by ebpf-elf (ring buffers), appended so the values above keep their numbers: */
+	EBPF_ARG_CONST_ALLOC_SIZE,  /* known constant size of memory the helper allocates (the
+	                             * size of an EBPF_RET_PTR_TO_MEM_OR_NULL result), > 0 */
+	EBPF_ARG_PTR_TO_ALLOC_MEM,  /* unmodified pointer from a helper returning
+	                             * EBPF_RET_PTR_TO_MEM_OR_NULL, NULL-checked; the call releases
+	                             * it (ringbuf submit/discard): it must be released exactly once
+	                             * on every path before exit and is unusable afterwards */
 };
 
 enum ebpf_ret_kind {
 	EBPF_RET_INTEGER = 0,             /* scalar */
 	EBPF_RET_VOID,                    /* r0 unusable after the call */
 	EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL,/* value of the map in argument 1, or NULL */
+	EBPF_RET_PTR_TO_MEM_OR_NULL,      /* writable memory of the size given by the helper's
+	                                   * EBPF_ARG_CONST_ALLOC_SIZE argument, or NULL; a reference
+	                                   * the program must release (EBPF_ARG_PTR_TO_ALLOC_MEM) */
 };
 
 struct ebpf_helper {
@@ -63,6 +73,9 @@ struct ebpf_helper {
 	/* 1 when the helper may end the program at once (the suite's unwind): the engines must
 	 * check the return value (0 = stop with r0 = 0). */
 	bool may_unwind;
+	/* map types (bit 1 << enum ebpf_map_type, maps.h) its EBPF_ARG_CONST_MAP_PTR argument
+	 * accepts; 0 means any map type. */
+	uint64_t map_types;
 };
 
 /* ---- program types (one per hook, plus the conformance test type) ---------------------- */
