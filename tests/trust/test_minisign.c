@@ -111,8 +111,8 @@ TEST(malformed_inputs_are_refused_with_a_reason)
 	    "untrusted comment: x\n",
 	    "untrusted comment: x\nRWQ\n",
 	    "comment: x\nRWQfI9a8kKI7YtwbrKHjR49BbkByh+nhNHEK4kP7IISD0IcisBqGh3k6\n",
-	    "untrusted comment: "
-	    "x\nRWQfI9a8kKI7YtwbrKHjR49BbkByh+nhNHEK4kP7IISD0IcisBqGh3k6\nextra\n",
+	    ("untrusted comment: x\n"
+	     "RWQfI9a8kKI7YtwbrKHjR49BbkByh+nhNHEK4kP7IISD0IcisBqGh3k6\nextra\n"),
 	    "untrusted comment: x\r\nRWQfI9a8kKI7YtwbrKHjR49BbkByh+nhNHEK4kP7IISD0IcisBqGh3k6\n",
 	    "RWQfI9a8kKI7YtwbrKHjR49BbkByh+nhNHEK4kP7IISD0IcisBqGh3k=", /* 41 bytes */
 	    "RVQfI9a8kKI7YtwbrKHjR49BbkByh+nhNHEK4kP7IISD0IcisBqGh3k6", /* algorithm "Et" */
