@@ -21,9 +21,9 @@ struct pci_bus;
 struct linux_boot_opts {
 	const char *kernel_path;
 	const char *initrd_path; /* may be NULL */
-	const char *cmdline;     /* the user's, may be NULL (then a default command line is used) */
-	unsigned ncpus;          /* vCPUs listed in the MP table (APIC ids 0..ncpus-1) */
-	struct pci_bus *pci;     /* may be NULL: no PCI interrupt entries in the MP table */
+	const char *cmdline;	 /* the user's, may be NULL (then a default command line is used) */
+	unsigned ncpus;		 /* vCPUs listed in the MP table (APIC ids 0..ncpus-1) */
+	struct pci_bus *pci;	 /* may be NULL: no PCI interrupt entries in the MP table */
 };
 
 /* Returns 0 or a negative errno with a message in err (NUL-terminated, errlen bytes):
