@@ -37,39 +37,40 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: bulwark run --kernel PATH [OPTIONS]\n"
-		"\n"
-		"Boots a guest on KVM with its serial console (8250 at 0x3f8) on this terminal.\n"
-		"\n"
-		"options:\n"
-		"  --kernel PATH         Linux bzImage, vmlinux ELF with a PVH note, or a CPL3 test\n"
-		"                        guest (ELF with the bulwark note, guest/cpl3/README.md)\n"
-		"  --initrd PATH         initial ramdisk (Linux)\n"
-		"  --cmdline STR         kernel command line (Linux); bulwark appends what its device\n"
-		"                        model needs (docs/boot.md)\n"
-		"  --mem MIB             guest RAM in MiB, %u-%u (default %u)\n"
-		"  --cpus N              vCPUs, 1-%u as KVM allows (default 1)\n"
-		"  --disk PATH[,ro]      virtio-blk disk backed by a raw file; repeatable (max %u)\n"
-		"  --net tap=NAME[,mac=MAC]\n"
-		"                        virtio-net device on tap NAME; repeatable (max %u)\n"
-		"  --help                this text\n"
-		"\n"
-		"console: stdin goes to the guest's serial port (raw mode on a terminal);\n"
-		"  Ctrl-A x quits (exit status 6), Ctrl-A Ctrl-A sends Ctrl-A.\n"
-		"\n"
-		"exit status (docs/exit-codes.md):\n"
-		"  0  the guest asked for a reboot or poweroff (i8042 reset, KVM system event)\n"
-		"  1  start-up error (file, /dev/kvm, device, kernel image)\n"
-		"  2  usage error\n"
-		"  3  triple fault (CPU shutdown)\n"
-		"  4  KVM internal error, failed VM entry or unhandled exit\n"
-		"  5  guest kernel panic (\"Kernel panic - not syncing\" on the console, pvpanic port\n"
-		"     0x505, KVM crash event)\n"
-		"  6  stopped by SIGINT/SIGTERM or Ctrl-A x\n"
-		"  v  a CPL3 test guest wrote v to port 0x501\n",
-		RUN_MIN_MEM_MIB, RUN_MAX_MEM_MIB, RUN_DEFAULT_MEM_MIB, RUN_MAX_CPUS, RUN_MAX_DISKS,
-		RUN_MAX_NETS);
+	fprintf(
+	    out,
+	    "usage: bulwark run --kernel PATH [OPTIONS]\n"
+	    "\n"
+	    "Boots a guest on KVM with its serial console (8250 at 0x3f8) on this terminal.\n"
+	    "\n"
+	    "options:\n"
+	    "  --kernel PATH         Linux bzImage, vmlinux ELF with a PVH note, or a CPL3 test\n"
+	    "                        guest (ELF with the bulwark note, guest/cpl3/README.md)\n"
+	    "  --initrd PATH         initial ramdisk (Linux)\n"
+	    "  --cmdline STR         kernel command line (Linux); bulwark appends what its device\n"
+	    "                        model needs (docs/boot.md)\n"
+	    "  --mem MIB             guest RAM in MiB, %u-%u (default %u)\n"
+	    "  --cpus N              vCPUs, 1-%u as KVM allows (default 1)\n"
+	    "  --disk PATH[,ro]      virtio-blk disk backed by a raw file; repeatable (max %u)\n"
+	    "  --net tap=NAME[,mac=MAC]\n"
+	    "                        virtio-net device on tap NAME; repeatable (max %u)\n"
+	    "  --help                this text\n"
+	    "\n"
+	    "console: stdin goes to the guest's serial port (raw mode on a terminal);\n"
+	    "  Ctrl-A x quits (exit status 6), Ctrl-A Ctrl-A sends Ctrl-A.\n"
+	    "\n"
+	    "exit status (docs/exit-codes.md):\n"
+	    "  0  the guest asked for a reboot or poweroff (i8042 reset, KVM system event)\n"
+	    "  1  start-up error (file, /dev/kvm, device, kernel image)\n"
+	    "  2  usage error\n"
+	    "  3  triple fault (CPU shutdown)\n"
+	    "  4  KVM internal error, failed VM entry or unhandled exit\n"
+	    "  5  guest kernel panic (\"Kernel panic - not syncing\" on the console, pvpanic port\n"
+	    "     0x505, KVM crash event)\n"
+	    "  6  stopped by SIGINT/SIGTERM or Ctrl-A x\n"
+	    "  v  a CPL3 test guest wrote v to port 0x501\n",
+	    RUN_MIN_MEM_MIB, RUN_MAX_MEM_MIB, RUN_DEFAULT_MEM_MIB, RUN_MAX_CPUS, RUN_MAX_DISKS,
+	    RUN_MAX_NETS);
 }
 
 /* The device models and the loader come from other modules; until they are built in, bulwark
@@ -238,9 +239,9 @@ static void main_loop(struct run *r, int sfd)
 
 	while (!__atomic_load_n(&r->vm.exiting, __ATOMIC_SEQ_CST)) {
 		struct pollfd p[3] = {
-			{ .fd = sfd, .events = POLLIN },
-			{ .fd = r->vm.exit_efd, .events = POLLIN },
-			{ .fd = STDIN_FILENO, .events = POLLIN },
+		    {.fd = sfd, .events = POLLIN},
+		    {.fd = r->vm.exit_efd, .events = POLLIN},
+		    {.fd = STDIN_FILENO, .events = POLLIN},
 		};
 		bool room = serial8250_rx_room(&r->serial) >= 256;
 		int n = stdin_open && room ? 3 : 2;
@@ -281,7 +282,7 @@ static void main_loop(struct run *r, int sfd)
 static int run_main(int argc, char **argv)
 {
 	struct run *r = calloc(1, sizeof(*r));
-	struct x86_boot_state st = { 0 };
+	struct x86_boot_state st = {0};
 	uint8_t *kbuf = NULL;
 	size_t klen = 0;
 	char err[512] = "";
@@ -351,11 +352,11 @@ static int run_main(int argc, char **argv)
 	if (tg) {
 		e = testguest_load(&r->vm.mem, r->o.kernel, kbuf, klen, &st, err, sizeof(err));
 	} else {
-		struct linux_boot_opts lo = { .kernel_path = r->o.kernel,
-					      .initrd_path = r->o.initrd,
-					      .cmdline = r->o.cmdline,
-					      .ncpus = r->o.cpus,
-					      .pci = r->pci };
+		struct linux_boot_opts lo = {.kernel_path = r->o.kernel,
+					     .initrd_path = r->o.initrd,
+					     .cmdline = r->o.cmdline,
+					     .ncpus = r->o.cpus,
+					     .pci = r->pci};
 
 		e = linux_boot_load(&r->vm.mem, &lo, &st, err, sizeof(err));
 	}

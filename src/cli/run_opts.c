@@ -28,7 +28,7 @@ int run_parse_mac(const char *s, uint8_t mac[6])
 	for (int i = 0; i < 6; i++) {
 		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
 			return -EINVAL;
-		char hex[3] = { s[0], s[1], 0 };
+		char hex[3] = {s[0], s[1], 0};
 
 		mac[i] = (uint8_t)strtoul(hex, NULL, 16);
 		s += 2;
@@ -93,14 +93,15 @@ static int parse_net(const char *arg, struct run_net *n, char *err, size_t errle
 				return -EINVAL;
 			}
 			if (n->mac[0] & 1) {
-				snprintf(err, errlen, "--net %s: MAC %s is a multicast address", arg,
-					 kv + 4);
+				snprintf(err, errlen, "--net %s: MAC %s is a multicast address",
+					 arg, kv + 4);
 				return -EINVAL;
 			}
 			n->has_mac = true;
 		} else {
-			snprintf(err, errlen, "--net %s: unknown key '%s' (expected tap=NAME[,mac=MAC])",
-				 arg, kv);
+			snprintf(err, errlen,
+				 "--net %s: unknown key '%s' (expected tap=NAME[,mac=MAC])", arg,
+				 kv);
 			return -EINVAL;
 		}
 	}
@@ -114,11 +115,15 @@ static int parse_net(const char *arg, struct run_net *n, char *err, size_t errle
 int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
-		{ "kernel", required_argument, NULL, 'k' }, { "initrd", required_argument, NULL, 'i' },
-		{ "cmdline", required_argument, NULL, 'c' }, { "mem", required_argument, NULL, 'm' },
-		{ "cpus", required_argument, NULL, 'p' },    { "disk", required_argument, NULL, 'd' },
-		{ "net", required_argument, NULL, 'n' },     { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"kernel", required_argument, NULL, 'k'},
+	    {"initrd", required_argument, NULL, 'i'},
+	    {"cmdline", required_argument, NULL, 'c'},
+	    {"mem", required_argument, NULL, 'm'},
+	    {"cpus", required_argument, NULL, 'p'},
+	    {"disk", required_argument, NULL, 'd'},
+	    {"net", required_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	uint64_t v;
 	int c, r;
@@ -145,8 +150,8 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t 
 			break;
 		case 'm':
 			if (parse_uint(optarg, RUN_MIN_MEM_MIB, RUN_MAX_MEM_MIB, &v)) {
-				snprintf(err, errlen, "--mem %s: expected MiB from %u to %u", optarg,
-					 RUN_MIN_MEM_MIB, RUN_MAX_MEM_MIB);
+				snprintf(err, errlen, "--mem %s: expected MiB from %u to %u",
+					 optarg, RUN_MIN_MEM_MIB, RUN_MAX_MEM_MIB);
 				return -EINVAL;
 			}
 			o->mem_mib = v;

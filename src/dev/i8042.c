@@ -5,9 +5,9 @@
 
 #include "common/log.h"
 
-#define STS_OBF 0x01  /* output buffer full */
-#define STS_SYS 0x04  /* system flag (self test passed) */
-#define STS_CMD 0x08  /* last write was a command */
+#define STS_OBF 0x01	/* output buffer full */
+#define STS_SYS 0x04	/* system flag (self test passed) */
+#define STS_CMD 0x08	/* last write was a command */
 #define STS_AUXOBF 0x20 /* output buffer holds aux data */
 
 #define CTR_KBDINT 0x01

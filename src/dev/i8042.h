@@ -22,8 +22,8 @@
 struct i8042 {
 	pthread_mutex_t lock;
 	struct dev_host *host;
-	uint8_t ctr;     /* controller command byte */
-	uint8_t outport; /* output port (bit 0: reset line, active low) */
+	uint8_t ctr;	     /* controller command byte */
+	uint8_t outport;     /* output port (bit 0: reset line, active low) */
 	uint8_t pending_cmd; /* command waiting for its data byte on 0x60, 0 when none */
 	uint8_t kbd_pending; /* keyboard command waiting for its argument, 0 when none */
 	uint8_t queue[16];

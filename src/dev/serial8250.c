@@ -60,8 +60,8 @@ static void update_irq(struct serial8250 *s)
 {
 	bool level = pending_iir(s) != IIR_NO_INT;
 
-	/* in loopback mode the interrupt output is disconnected from the bus (OUT2 gates it on a PC,
-	 * but Linux's driver keeps OUT2 set, so only loopback is considered) */
+	/* in loopback mode the interrupt output is disconnected from the bus (OUT2 gates it on a
+	 * PC, but Linux's driver keeps OUT2 set, so only loopback is considered) */
 	if (s->mcr & MCR_LOOP)
 		level = false;
 	if (level == s->irq_level)
@@ -309,8 +309,7 @@ void serial8250_destroy(struct serial8250 *s)
 	pthread_mutex_destroy(&s->lock);
 }
 
-size_t serial8250_console_filter(const uint8_t *in, size_t n, uint8_t *out, bool *state,
-				 bool *quit)
+size_t serial8250_console_filter(const uint8_t *in, size_t n, uint8_t *out, bool *state, bool *quit)
 {
 	size_t o = 0;
 

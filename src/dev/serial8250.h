@@ -24,7 +24,7 @@
 /* register offsets */
 enum {
 	UART_RBR_THR = 0, /* DLL with DLAB */
-	UART_IER = 1,     /* DLM with DLAB */
+	UART_IER = 1,	  /* DLM with DLAB */
 	UART_IIR_FCR = 2,
 	UART_LCR = 3,
 	UART_MCR = 4,
@@ -40,7 +40,8 @@ struct serial8250 {
 	uint32_t irq;
 	int out_fd; /* -1: output dropped */
 	uint8_t ier, lcr, mcr, msr, scr, fcr, dll, dlm;
-	bool thre_pending; /* THR-empty interrupt condition (cleared by reading IIR or writing THR) */
+	bool thre_pending; /* THR-empty interrupt condition (cleared by reading IIR or writing THR)
+			    */
 	bool irq_level;
 	uint8_t rx[SERIAL8250_RX_BUF];
 	unsigned rx_head, rx_count;
@@ -64,8 +65,9 @@ size_t serial8250_rx_room(struct serial8250 *s);
 void serial8250_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len, bool is_write);
 
 /* Console escape handling for stdin (QEMU's ^A prefix): ^A x asks to quit, ^A ^A sends one ^A.
- * Filters in[0..n) into out (at least n + 1 bytes); *state carries a pending ^A across calls. Returns
- * the number of bytes written to out; *quit is set when ^A x was seen (bytes after it dropped). */
+ * Filters in[0..n) into out (at least n + 1 bytes); *state carries a pending ^A across calls.
+ * Returns the number of bytes written to out; *quit is set when ^A x was seen (bytes after it
+ * dropped). */
 size_t serial8250_console_filter(const uint8_t *in, size_t n, uint8_t *out, bool *state,
 				 bool *quit);
 

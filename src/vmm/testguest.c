@@ -117,37 +117,40 @@ int testguest_load(struct guest_mem *m, const char *path, const uint8_t *buf, si
 				continue;
 			if (ph.p_filesz > ph.p_memsz || ph.p_offset > len ||
 			    ph.p_filesz > len - ph.p_offset) {
-				snprintf(err, errlen,
-					 "%s: PT_LOAD %zu: file range 0x%llx+0x%llx outside the file "
-					 "(%zu bytes) or larger than its memory size",
-					 path, i, (unsigned long long)ph.p_offset,
-					 (unsigned long long)ph.p_filesz, len);
+				snprintf(
+				    err, errlen,
+				    "%s: PT_LOAD %zu: file range 0x%llx+0x%llx outside the file "
+				    "(%zu bytes) or larger than its memory size",
+				    path, i, (unsigned long long)ph.p_offset,
+				    (unsigned long long)ph.p_filesz, len);
 				r = -ENOEXEC;
 				goto out;
 			}
 			if (ph.p_paddr < TESTGUEST_MIN_ADDR || ph.p_paddr >= low ||
 			    ph.p_memsz > low - ph.p_paddr) {
-				snprintf(err, errlen,
-					 "%s: PT_LOAD %zu: physical range 0x%llx+0x%llx outside "
-					 "[0x%llx, 0x%llx) (RAM below the PCI hole; try more --mem)",
-					 path, i, (unsigned long long)ph.p_paddr,
-					 (unsigned long long)ph.p_memsz,
-					 (unsigned long long)TESTGUEST_MIN_ADDR,
-					 (unsigned long long)low);
+				snprintf(
+				    err, errlen,
+				    "%s: PT_LOAD %zu: physical range 0x%llx+0x%llx outside "
+				    "[0x%llx, 0x%llx) (RAM below the PCI hole; try more --mem)",
+				    path, i, (unsigned long long)ph.p_paddr,
+				    (unsigned long long)ph.p_memsz,
+				    (unsigned long long)TESTGUEST_MIN_ADDR,
+				    (unsigned long long)low);
 				r = ph.p_paddr >= TESTGUEST_MIN_ADDR ? -ENOMEM : -ENOEXEC;
 				goto out;
 			}
 			if (pass == 0) {
 				if (ph.p_paddr < lowest)
 					lowest = ph.p_paddr;
-				if (eh.e_entry >= ph.p_paddr && eh.e_entry - ph.p_paddr < ph.p_memsz)
+				if (eh.e_entry >= ph.p_paddr &&
+				    eh.e_entry - ph.p_paddr < ph.p_memsz)
 					entry_ok = true;
 				continue;
 			}
 			dst = guest_mem_ptr(m, ph.p_paddr, ph.p_memsz);
 			if (!dst) {
-				snprintf(err, errlen, "%s: PT_LOAD %zu does not fit in guest RAM", path,
-					 i);
+				snprintf(err, errlen, "%s: PT_LOAD %zu does not fit in guest RAM",
+					 path, i);
 				r = -ENOMEM;
 				goto out;
 			}
@@ -156,8 +159,9 @@ int testguest_load(struct guest_mem *m, const char *path, const uint8_t *buf, si
 		}
 		if (pass == 0 && (lowest == UINT64_MAX || !entry_ok)) {
 			snprintf(err, errlen,
-				 lowest == UINT64_MAX ? "%s: no PT_LOAD segment"
-						      : "%s: entry point outside every PT_LOAD segment",
+				 lowest == UINT64_MAX
+				     ? "%s: no PT_LOAD segment"
+				     : "%s: entry point outside every PT_LOAD segment",
 				 path);
 			r = -ENOEXEC;
 			goto out;
@@ -172,8 +176,8 @@ int testguest_load(struct guest_mem *m, const char *path, const uint8_t *buf, si
 	}
 	idmap = GUEST_MEM_HIGH_START + (guest_mem_size(m) - low);
 	if (TESTGUEST_PML4_GPA + x86_identity_map_size(idmap) > lowest / 2) {
-		snprintf(err, errlen, "%s: page tables for %llu MiB do not fit below the image", path,
-			 (unsigned long long)(guest_mem_size(m) >> 20));
+		snprintf(err, errlen, "%s: page tables for %llu MiB do not fit below the image",
+			 path, (unsigned long long)(guest_mem_size(m) >> 20));
 		r = -ENOMEM;
 		goto out;
 	}
@@ -194,8 +198,7 @@ out:
 	return r;
 }
 
-static void exit_port_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
-			 bool is_write)
+static void exit_port_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len, bool is_write)
 {
 	struct testguest_exit *t = opaque;
 	char why[64];

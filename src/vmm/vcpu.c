@@ -90,8 +90,7 @@ static unsigned bits_for(unsigned n)
 	return b;
 }
 
-struct kvm_cpuid2 *vcpu_build_cpuid(const struct kvm_cpuid2 *sup, unsigned apic_id,
-				    unsigned ncpus)
+struct kvm_cpuid2 *vcpu_build_cpuid(const struct kvm_cpuid2 *sup, unsigned apic_id, unsigned ncpus)
 {
 	unsigned cap = sup->nent + 8;
 	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + cap * sizeof(c->entries[0]));
@@ -182,18 +181,18 @@ static int set_msrs(struct vcpu *v)
 		uint32_t index;
 		uint64_t data;
 	} boot[] = {
-		{ MSR_IA32_SYSENTER_CS, 0 },
-		{ MSR_IA32_SYSENTER_ESP, 0 },
-		{ MSR_IA32_SYSENTER_EIP, 0 },
-		{ MSR_STAR, 0 },
-		{ MSR_CSTAR, 0 },
-		{ MSR_KERNEL_GS_BASE, 0 },
-		{ MSR_SYSCALL_MASK, 0 },
-		{ MSR_LSTAR, 0 },
-		{ MSR_IA32_TSC, 0 },
-		{ MSR_IA32_MISC_ENABLE, 1 },          /* fast strings */
-		{ MSR_IA32_CR_PAT, 0x0007040600070406ULL }, /* power-on default */
-		{ MSR_MTRR_DEF_TYPE, (1u << 11) | 6 }, /* MTRRs on, write-back default */
+	    {MSR_IA32_SYSENTER_CS, 0},
+	    {MSR_IA32_SYSENTER_ESP, 0},
+	    {MSR_IA32_SYSENTER_EIP, 0},
+	    {MSR_STAR, 0},
+	    {MSR_CSTAR, 0},
+	    {MSR_KERNEL_GS_BASE, 0},
+	    {MSR_SYSCALL_MASK, 0},
+	    {MSR_LSTAR, 0},
+	    {MSR_IA32_TSC, 0},
+	    {MSR_IA32_MISC_ENABLE, 1},		      /* fast strings */
+	    {MSR_IA32_CR_PAT, 0x0007040600070406ULL}, /* power-on default */
+	    {MSR_MTRR_DEF_TYPE, (1u << 11) | 6},      /* MTRRs on, write-back default */
 	};
 	const unsigned n = sizeof(boot) / sizeof(boot[0]);
 	struct kvm_msrs *m = calloc(1, sizeof(*m) + n * sizeof(m->entries[0]));
@@ -218,12 +217,12 @@ static int set_msrs(struct vcpu *v)
 
 static int set_fpu(struct vcpu *v)
 {
-	struct kvm_fpu fpu = { .fcw = 0x37f, .mxcsr = 0x1f80 };
+	struct kvm_fpu fpu = {.fcw = 0x37f, .mxcsr = 0x1f80};
 
 	if (ioctl(v->fd, KVM_SET_FPU, &fpu) < 0)
 		return -errno;
 	if (ioctl(v->vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_XCRS) > 0) {
-		struct kvm_xcrs x = { .nr_xcrs = 1 };
+		struct kvm_xcrs x = {.nr_xcrs = 1};
 
 		x.xcrs[0].xcr = 0;
 		x.xcrs[0].value = 1; /* x87 only; the guest enables more through XSETBV */
@@ -271,13 +270,12 @@ static void seg(struct kvm_segment *s, uint16_t sel, uint8_t type, uint8_t dpl, 
 static int set_boot_state(struct vcpu *v, const struct x86_boot_state *st)
 {
 	struct kvm_sregs sr;
-	struct kvm_regs regs = { 0 };
+	struct kvm_regs regs = {0};
 	uint8_t dpl = st->mode == X86_BOOT_USER64 ? 3 : 0;
 
 	if (ioctl(v->fd, KVM_GET_SREGS, &sr) < 0)
 		return -errno;
-	seg(&sr.cs, st->cs_sel, 0xb, dpl, st->mode != X86_BOOT_PROT32,
-	    st->mode == X86_BOOT_PROT32);
+	seg(&sr.cs, st->cs_sel, 0xb, dpl, st->mode != X86_BOOT_PROT32, st->mode == X86_BOOT_PROT32);
 	seg(&sr.ds, st->ds_sel, 0x3, dpl, false, true);
 	sr.es = sr.fs = sr.gs = sr.ss = sr.ds;
 	memset(&sr.tr, 0, sizeof(sr.tr));
@@ -350,8 +348,8 @@ static int vcpu_create(struct vm *vm, unsigned id, const struct x86_boot_state *
 		what = "KVM_CREATE_VCPU";
 		goto fail;
 	}
-	v->run = mmap(NULL, (size_t)vm->vcpu_mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd,
-		      0);
+	v->run =
+	    mmap(NULL, (size_t)vm->vcpu_mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED) {
 		v->run = NULL;
 		r = -errno;
@@ -383,7 +381,7 @@ static int vcpu_create(struct vm *vm, unsigned id, const struct x86_boot_state *
 		if ((r = set_boot_state(v, st)))
 			goto fail;
 	} else {
-		struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_UNINITIALIZED };
+		struct kvm_mp_state mp = {.mp_state = KVM_MP_STATE_UNINITIALIZED};
 
 		what = "KVM_SET_MP_STATE";
 		if (ioctl(v->fd, KVM_SET_MP_STATE, &mp) < 0) {
@@ -467,26 +465,27 @@ static bool handle_exit(struct vcpu *v)
 		vm_request_exit(vm, VM_EXIT_TRIPLE_FAULT, "triple fault on vCPU %u", v->id);
 		return false;
 	case KVM_EXIT_SYSTEM_EVENT:
-		vm_request_exit(vm,
-				run->system_event.type == KVM_SYSTEM_EVENT_CRASH ?
-					VM_EXIT_GUEST_PANIC :
-				run->system_event.type == KVM_SYSTEM_EVENT_RESET ||
-						run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN ?
-					VM_EXIT_GUEST_END :
-					VM_EXIT_KVM_ERROR,
-				"system event %s (%u) on vCPU %u",
-				system_event_name(run->system_event.type), run->system_event.type,
-				v->id);
+		vm_request_exit(
+		    vm,
+		    run->system_event.type == KVM_SYSTEM_EVENT_CRASH ? VM_EXIT_GUEST_PANIC
+		    : run->system_event.type == KVM_SYSTEM_EVENT_RESET ||
+			    run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN
+			? VM_EXIT_GUEST_END
+			: VM_EXIT_KVM_ERROR,
+		    "system event %s (%u) on vCPU %u", system_event_name(run->system_event.type),
+		    run->system_event.type, v->id);
 		return false;
 	case KVM_EXIT_INTERNAL_ERROR:
-		vm_request_exit(vm, VM_EXIT_KVM_ERROR,
-				"KVM internal error on vCPU %u: suberror %u (ndata %u, data[0] 0x%llx)",
-				v->id, run->internal.suberror, run->internal.ndata,
-				run->internal.ndata ? (unsigned long long)run->internal.data[0] : 0ULL);
+		vm_request_exit(
+		    vm, VM_EXIT_KVM_ERROR,
+		    "KVM internal error on vCPU %u: suberror %u (ndata %u, data[0] 0x%llx)", v->id,
+		    run->internal.suberror, run->internal.ndata,
+		    run->internal.ndata ? (unsigned long long)run->internal.data[0] : 0ULL);
 		return false;
 	case KVM_EXIT_FAIL_ENTRY:
 		vm_request_exit(vm, VM_EXIT_KVM_ERROR,
-				"KVM entry failed on vCPU %u: hardware reason 0x%llx (cpu %u)", v->id,
+				"KVM entry failed on vCPU %u: hardware reason 0x%llx (cpu %u)",
+				v->id,
 				(unsigned long long)run->fail_entry.hardware_entry_failure_reason,
 				run->fail_entry.cpu);
 		return false;
@@ -529,7 +528,7 @@ static void *vcpu_thread(void *arg)
 
 int vcpu_start_all(struct vm *vm, char *err, size_t errlen)
 {
-	struct sigaction sa = { .sa_handler = kick_handler };
+	struct sigaction sa = {.sa_handler = kick_handler};
 	sigset_t set;
 
 	sigemptyset(&sa.sa_mask);

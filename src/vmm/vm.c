@@ -65,11 +65,12 @@ static int route_add(struct vm *vm, const struct kvm_irq_routing_entry *e)
 static int routing_init(struct vm *vm)
 {
 	for (uint32_t gsi = 0; gsi < VM_MSI_GSI_BASE; gsi++) {
-		struct kvm_irq_routing_entry e = { .gsi = gsi, .type = KVM_IRQ_ROUTING_IRQCHIP };
+		struct kvm_irq_routing_entry e = {.gsi = gsi, .type = KVM_IRQ_ROUTING_IRQCHIP};
 		int r;
 
 		if (gsi < 16) {
-			e.u.irqchip.irqchip = gsi < 8 ? KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE;
+			e.u.irqchip.irqchip =
+			    gsi < 8 ? KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE;
 			e.u.irqchip.pin = gsi % 8;
 			if ((r = route_add(vm, &e)))
 				return r;
@@ -86,7 +87,7 @@ static int routing_init(struct vm *vm)
 static int vm_irq_line(void *ctx, uint32_t gsi, bool level)
 {
 	struct vm *vm = ctx;
-	struct kvm_irq_level l = { .irq = gsi, .level = level };
+	struct kvm_irq_level l = {.irq = gsi, .level = level};
 
 	if (gsi >= VM_MSI_GSI_BASE)
 		return -EINVAL;
@@ -96,16 +97,14 @@ static int vm_irq_line(void *ctx, uint32_t gsi, bool level)
 static int vm_signal_msi(void *ctx, uint64_t addr, uint32_t data)
 {
 	struct vm *vm = ctx;
-	struct kvm_msi msi = { .address_lo = (uint32_t)addr,
-			       .address_hi = (uint32_t)(addr >> 32),
-			       .data = data };
+	struct kvm_msi msi = {
+	    .address_lo = (uint32_t)addr, .address_hi = (uint32_t)(addr >> 32), .data = data};
 
 	/* returns 0 when the interrupt was blocked (masked at the LAPIC): not an error */
 	return ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0 ? -errno : 0;
 }
 
-static void msi_entry(struct kvm_irq_routing_entry *e, uint32_t gsi, uint64_t addr,
-		      uint32_t data)
+static void msi_entry(struct kvm_irq_routing_entry *e, uint32_t gsi, uint64_t addr, uint32_t data)
 {
 	memset(e, 0, sizeof(*e));
 	e->gsi = gsi;
@@ -127,7 +126,7 @@ static int vm_msi_irqfd_bind(void *ctx, int fd, uint64_t addr, uint32_t data)
 {
 	struct vm *vm = ctx;
 	struct kvm_irq_routing_entry e;
-	struct kvm_irqfd irqfd = { .fd = (uint32_t)fd };
+	struct kvm_irqfd irqfd = {.fd = (uint32_t)fd};
 	uint32_t gsi;
 	int r;
 
@@ -180,8 +179,8 @@ static int vm_msi_irqfd_update(void *ctx, int route, uint64_t addr, uint32_t dat
 static int vm_msi_irqfd_unbind(void *ctx, int route, int fd)
 {
 	struct vm *vm = ctx;
-	struct kvm_irqfd irqfd = { .fd = (uint32_t)fd, .gsi = (uint32_t)route,
-				   .flags = KVM_IRQFD_FLAG_DEASSIGN };
+	struct kvm_irqfd irqfd = {
+	    .fd = (uint32_t)fd, .gsi = (uint32_t)route, .flags = KVM_IRQFD_FLAG_DEASSIGN};
 	int i, r = 0;
 
 	pthread_mutex_lock(&vm->routing_lock);
@@ -204,7 +203,7 @@ out:
 static int ioeventfd(struct vm *vm, uint64_t addr, uint32_t len, bool pio, int fd, bool has_match,
 		     uint64_t match, bool deassign)
 {
-	struct kvm_ioeventfd io = { .datamatch = match, .addr = addr, .len = len, .fd = fd };
+	struct kvm_ioeventfd io = {.datamatch = match, .addr = addr, .len = len, .fd = fd};
 
 	if (pio)
 		io.flags |= KVM_IOEVENTFD_FLAG_PIO;
@@ -233,14 +232,14 @@ static void vm_host_request_exit(void *ctx, int status, const char *why)
 }
 
 const struct dev_host_ops vm_dev_host_ops = {
-	.irq_line = vm_irq_line,
-	.signal_msi = vm_signal_msi,
-	.msi_irqfd_bind = vm_msi_irqfd_bind,
-	.msi_irqfd_update = vm_msi_irqfd_update,
-	.msi_irqfd_unbind = vm_msi_irqfd_unbind,
-	.ioeventfd_add = vm_ioeventfd_add,
-	.ioeventfd_del = vm_ioeventfd_del,
-	.request_exit = vm_host_request_exit,
+    .irq_line = vm_irq_line,
+    .signal_msi = vm_signal_msi,
+    .msi_irqfd_bind = vm_msi_irqfd_bind,
+    .msi_irqfd_update = vm_msi_irqfd_update,
+    .msi_irqfd_unbind = vm_msi_irqfd_unbind,
+    .ioeventfd_add = vm_ioeventfd_add,
+    .ioeventfd_del = vm_ioeventfd_del,
+    .request_exit = vm_host_request_exit,
 };
 
 void vm_request_exit(struct vm *vm, int status, const char *fmt, ...)
@@ -278,18 +277,18 @@ static int set_memslots(struct vm *vm, char *err, size_t errlen)
 	for (unsigned i = 0; i < vm->mem.n_regions; i++) {
 		struct guest_mem_region *r = &vm->mem.region[i];
 		struct kvm_userspace_memory_region s = {
-			.slot = i,
-			.guest_phys_addr = r->gpa,
-			.memory_size = r->size,
-			.userspace_addr = (uint64_t)(uintptr_t)r->host,
+		    .slot = i,
+		    .guest_phys_addr = r->gpa,
+		    .memory_size = r->size,
+		    .userspace_addr = (uint64_t)(uintptr_t)r->host,
 		};
 
 		if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &s) < 0) {
 			int e = errno;
 
 			snprintf(err, errlen,
-				 "KVM_SET_USER_MEMORY_REGION (slot %u, 0x%llx bytes at 0x%llx): %s", i,
-				 (unsigned long long)r->size, (unsigned long long)r->gpa,
+				 "KVM_SET_USER_MEMORY_REGION (slot %u, 0x%llx bytes at 0x%llx): %s",
+				 i, (unsigned long long)r->size, (unsigned long long)r->gpa,
 				 strerror(e));
 			return -e;
 		}
@@ -299,7 +298,7 @@ static int set_memslots(struct vm *vm, char *err, size_t errlen)
 
 int vm_create(struct vm *vm, uint64_t mem_bytes, unsigned ncpus, char *err, size_t errlen)
 {
-	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+	struct kvm_pit_config pit = {.flags = KVM_PIT_SPEAKER_DUMMY};
 	int r, max;
 
 	memset(vm, 0, sizeof(*vm));
@@ -308,8 +307,11 @@ int vm_create(struct vm *vm, uint64_t mem_bytes, unsigned ncpus, char *err, size
 	pthread_mutex_init(&vm->exit_lock, NULL);
 	io_bus_init(&vm->pio, "pio");
 	io_bus_init(&vm->mmio, "mmio");
-	vm->host = (struct dev_host){ .mem = &vm->mem, .pio = &vm->pio, .mmio = &vm->mmio,
-				      .ops = &vm_dev_host_ops, .ctx = vm };
+	vm->host = (struct dev_host){.mem = &vm->mem,
+				     .pio = &vm->pio,
+				     .mmio = &vm->mmio,
+				     .ops = &vm_dev_host_ops,
+				     .ctx = vm};
 	vm->ncpus = ncpus;
 
 	vm->kvm_fd = open(KVM_PATH, O_RDWR | O_CLOEXEC);
@@ -361,7 +363,8 @@ int vm_create(struct vm *vm, uint64_t mem_bytes, unsigned ncpus, char *err, size
 		snprintf(err, errlen, "KVM_CREATE_VM: %s", strerror(-r));
 		return r;
 	}
-	/* Intel needs these for real mode; AMD refuses nothing; other back ends may not know them */
+	/* Intel needs these for real mode; AMD refuses nothing; other back ends may not know them
+	 */
 	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)VM_TSS_ADDR) < 0)
 		bw_debug("KVM_SET_TSS_ADDR: %s", strerror(errno));
 	{

@@ -21,19 +21,19 @@
 
 /* Exit statuses of `bulwark run` (docs/exit-codes.md). */
 enum vm_exit_status {
-	VM_EXIT_GUEST_END = 0,   /* reboot/poweroff request */
-	VM_EXIT_STARTUP = 1,     /* start-up error */
-	VM_EXIT_USAGE = 2,       /* usage error */
+	VM_EXIT_GUEST_END = 0, /* reboot/poweroff request */
+	VM_EXIT_STARTUP = 1,   /* start-up error */
+	VM_EXIT_USAGE = 2,     /* usage error */
 	VM_EXIT_TRIPLE_FAULT = 3,
-	VM_EXIT_KVM_ERROR = 4,   /* KVM internal error, failed entry, unhandled exit */
+	VM_EXIT_KVM_ERROR = 4, /* KVM internal error, failed entry, unhandled exit */
 	VM_EXIT_GUEST_PANIC = 5,
-	VM_EXIT_STOPPED = 6,     /* SIGINT/SIGTERM or ^A x */
+	VM_EXIT_STOPPED = 6, /* SIGINT/SIGTERM or ^A x */
 };
 
 #define VM_MAX_VCPUS 64
-#define VM_TSS_ADDR 0xfffbd000ULL         /* 3 pages for KVM's real-mode TSS (Intel) */
+#define VM_TSS_ADDR 0xfffbd000ULL	   /* 3 pages for KVM's real-mode TSS (Intel) */
 #define VM_IDENTITY_MAP_ADDR 0xfffbc000ULL /* 1 page (Intel EPT real mode) */
-#define VM_MSI_GSI_BASE 24                 /* GSIs 0-23: IOAPIC (and PIC for 0-15) */
+#define VM_MSI_GSI_BASE 24		   /* GSIs 0-23: IOAPIC (and PIC for 0-15) */
 #define VM_MAX_GSI 1024
 
 struct vcpu;
@@ -72,7 +72,7 @@ void vm_destroy(struct vm *vm);
 /* Ends the VM with status (first call wins; later calls only log at debug level). Safe from any
  * thread, including vCPU threads and device workers; async-signal-unsafe. */
 void vm_request_exit(struct vm *vm, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* The dev_host_ops backed by this VM's KVM ioctls (exposed for tests of the routing table). */
 extern const struct dev_host_ops vm_dev_host_ops;
