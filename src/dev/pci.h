@@ -37,8 +37,12 @@
 struct pci_bus;
 
 /* Called after a guest write to config space [off, off + len) has been applied (for
- * capability control registers such as MSI-X enable). Called with the bus lock held. */
+ * capability control registers such as MSI-X enable). Called without the bus lock held, so it may
+ * call pci_dev_cfg_read(). */
 typedef void (*pci_cfg_write_fn)(void *opaque, uint32_t off, uint32_t len);
+/* Called (without the bus lock) after BAR idx was claimed at addr on host->mmio, or released
+ * (addr 0): devices re-register their ioeventfds there. */
+typedef void (*pci_bar_moved_fn)(void *opaque, unsigned idx, uint64_t addr);
 
 struct pci_bar {
 	uint32_t size; /* power of two >= 4096, 0: unused */
@@ -54,8 +58,10 @@ struct pci_dev {
 	uint8_t cfg[PCI_CFG_SIZE];
 	uint8_t wmask[PCI_CFG_SIZE]; /* bits the guest may write (BARs are handled apart) */
 	uint8_t last_cap;	     /* offset of the last capability added, 0 when none */
+	uint16_t cap_end;	     /* first free offset after the capabilities */
 	struct pci_bar bar[PCI_NUM_BARS];
 	pci_cfg_write_fn cfg_write;
+	pci_bar_moved_fn bar_moved; /* may be set by the device after pci_dev_add() */
 	void *opaque;
 };
 
