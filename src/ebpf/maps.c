@@ -63,8 +63,9 @@ static const struct ebpf_map_ops *map_ops_for(enum ebpf_map_type type)
 	case EBPF_MAP_LRU_HASH:
 		return &ebpf_map_lru_hash_ops;
 	case EBPF_MAP_LPM_TRIE:
+		return &ebpf_map_lpm_ops;
 	case EBPF_MAP_RINGBUF:
-		break; /* LPM_OPS_TODO */
+		return &ebpf_map_ringbuf_ops;
 	}
 	return NULL;
 }

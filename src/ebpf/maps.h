@@ -122,6 +122,9 @@ int ebpf_ringbuf_output(struct ebpf_map *m, const void *data, uint64_t size, uin
 typedef int (*ebpf_ringbuf_cb)(void *opaque, const void *data, uint32_t size);
 int ebpf_ringbuf_consume(struct ebpf_map *m, ebpf_ringbuf_cb cb, void *opaque);
 uint64_t ebpf_ringbuf_avail_data(struct ebpf_map *m); /* bytes produced, not yet consumed */
+/* bpf_ringbuf_query: flags 0 available data, 1 ring size, 2 consumer position, 3 producer
+ * position; 0 for anything else. */
+uint64_t ebpf_ringbuf_query(struct ebpf_map *m, uint64_t flags);
 /* An eventfd (EFD_NONBLOCK) signalled on submit (unless EBPF_RB_NO_WAKEUP); owned by the map.
  * Returns the fd or -errno. */
 int ebpf_ringbuf_wakeup_fd(struct ebpf_map *m);

@@ -290,5 +290,109 @@ TEST(epoch_defers_free_until_readers_leave)
 	ebpf_map_put(m);
 }
 
+TEST(lpm_readers_vs_writers)
+{
+	run(EBPF_MAP_LPM_TRIE);
+}
+
+#define RB_PRODUCERS 2
+#define RB_RECORDS 100000
+
+struct rb_rec {
+	uint32_t producer, seq;
+	uint64_t check;
+	uint8_t pad[40];
+};
+
+static void *rb_producer(void *arg)
+{
+	struct ebpf_map *m = ((void **)arg)[0];
+	uint32_t id = (uint32_t)(uintptr_t)((void **)arg)[1], seq = 0, x = id + 7;
+
+	while (seq < RB_RECORDS) {
+		struct rb_rec r = {.producer = id, .seq = seq}, *p;
+
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		r.check = (uint64_t)id << 32 ^ seq ^ 0xfeedbeefcafe;
+		memset(r.pad, (int)seq, sizeof(r.pad));
+		if (x & 1) {
+			if (ebpf_ringbuf_output(m, &r, sizeof(r), 0) == 0)
+				seq++;
+			else
+				sched_yield();
+			continue;
+		}
+		p = ebpf_ringbuf_reserve(m, sizeof(r), 0);
+		if (!p) {
+			sched_yield();
+			continue;
+		}
+		if (x & 6) {
+			*p = r;
+			ebpf_ringbuf_submit(p, 0);
+			seq++;
+		} else {
+			memset(p, 0xee, sizeof(*p)); /* discarded: must never be delivered */
+			ebpf_ringbuf_discard(p, 0);
+		}
+	}
+	return NULL;
+}
+
+struct rb_state {
+	uint32_t next[RB_PRODUCERS];
+	unsigned long bad, got;
+};
+
+static int rb_check(void *opaque, const void *data, uint32_t size)
+{
+	struct rb_state *st = opaque;
+	struct rb_rec r;
+
+	memcpy(&r, data, sizeof(r));
+	st->got++;
+	if (size != sizeof(r) || r.producer >= RB_PRODUCERS || r.seq != st->next[r.producer] ||
+	    r.check != ((uint64_t)r.producer << 32 ^ r.seq ^ 0xfeedbeefcafe) ||
+	    r.pad[39] != (uint8_t)r.seq) {
+		st->bad++;
+		return 0;
+	}
+	st->next[r.producer]++;
+	return 0;
+}
+
+TEST(ringbuf_producers_vs_consumer)
+{
+	struct ebpf_map_def d = {.type = EBPF_MAP_RINGBUF, .max_entries = 16384, .name = "ev"};
+	struct ebpf_map *m = ebpf_map_create(&d, 1, NULL, 0);
+	pthread_t th[RB_PRODUCERS];
+	void *args[RB_PRODUCERS][2];
+	struct rb_state st = {{0}};
+	uint64_t t0 = now_ns();
+
+	CHECK(m);
+	if (!m)
+		return;
+	for (uintptr_t i = 0; i < RB_PRODUCERS; i++) {
+		args[i][0] = m;
+		args[i][1] = (void *)i;
+		CHECK_EQ(pthread_create(&th[i], NULL, rb_producer, args[i]), 0);
+	}
+	while (st.got < (unsigned long)RB_PRODUCERS * RB_RECORDS && now_ns() - t0 < 60000000000ull)
+		if (ebpf_ringbuf_consume(m, rb_check, &st) == 0)
+			sched_yield();
+	for (int i = 0; i < RB_PRODUCERS; i++)
+		pthread_join(th[i], NULL);
+	ebpf_ringbuf_consume(m, rb_check, &st);
+	printf("# %lu records received, %lu bad\n", st.got, st.bad);
+	CHECK_EQ(st.bad, 0);
+	CHECK_EQ(st.got, (unsigned long)RB_PRODUCERS * RB_RECORDS);
+	CHECK_EQ(ebpf_ringbuf_avail_data(m), 0);
+	ebpf_map_put(m);
+}
+
 HARNESS_MAIN(array_readers_vs_writers, hash_readers_vs_writers, lru_hash_readers_vs_writers,
+	     lpm_readers_vs_writers, ringbuf_producers_vs_consumer,
 	     epoch_defers_free_until_readers_leave)
