@@ -34,10 +34,20 @@ int ebpf_jit_compile(struct ebpf_prog *prog, const struct ebpf_jit_options *opts
  * per-run state (tail-call count, call depth). Does not check prog->verified. */
 uint64_t ebpf_jit_run(const struct ebpf_prog *prog, uint64_t r1, uint64_t r2);
 
+/* Why the last ebpf_jit_run() of this thread ended early (0: it did not). Such a run returns 0. */
+enum ebpf_jit_run_error {
+	EBPF_JIT_ERR_NONE = 0,
+	EBPF_JIT_ERR_DEPTH = 1, /* a bpf-to-bpf call beyond EBPF_MAX_CALL_DEPTH frames */
+	EBPF_JIT_ERR_CALLX = 2, /* callx with an id that is no helper of the program's type */
+};
+int ebpf_jit_last_run_error(void);
+
 /* Unmaps an image. NULL is fine. */
 void ebpf_jit_free(struct ebpf_jit_image *img);
 
 /* Bytes of machine code in the image (without padding and guard page). */
 size_t ebpf_jit_code_size(const struct ebpf_jit_image *img);
+/* Start of the machine code (read+execute; for tests and disassembly). */
+const void *ebpf_jit_code(const struct ebpf_jit_image *img);
 
 #endif
