@@ -140,6 +140,11 @@ struct ebpf_prog {
 	uint32_t stack_depth;          /* bytes over the deepest call chain */
 
 	struct ebpf_jit_image *jit;    /* set by ebpf_jit_compile(); owned */
+
+	/* added by ebpf-core: the interpreter's pre-decoded form (interp.c), built on the first
+	 * run or by ebpf_interp_prepare(); owned, freed by ebpf_prog_free(). Whoever changes insns
+	 * after a run calls ebpf_interp_reset(). */
+	void *interp;
 };
 
 /* Frees the program, its instructions, JIT image and map references. NULL is fine. */
