@@ -14,20 +14,28 @@
 static uint8_t size_code(unsigned size)
 {
 	switch (size) {
-	case 1: return EBPF_SIZE_B;
-	case 2: return EBPF_SIZE_H;
-	case 4: return EBPF_SIZE_W;
-	default: return EBPF_SIZE_DW;
+	case 1:
+		return EBPF_SIZE_B;
+	case 2:
+		return EBPF_SIZE_H;
+	case 4:
+		return EBPF_SIZE_W;
+	default:
+		return EBPF_SIZE_DW;
 	}
 }
 
 static unsigned code_size(uint8_t code)
 {
 	switch (EBPF_SIZE(code)) {
-	case EBPF_SIZE_B: return 1;
-	case EBPF_SIZE_H: return 2;
-	case EBPF_SIZE_W: return 4;
-	default: return 8;
+	case EBPF_SIZE_B:
+		return 1;
+	case EBPF_SIZE_H:
+		return 2;
+	case EBPF_SIZE_W:
+		return 4;
+	default:
+		return 8;
 	}
 }
 
@@ -49,24 +57,33 @@ int vctx_convert(struct venv *env)
 		if (EBPF_CLASS(i->code) == EBPF_CLASS_LDX) {
 			if (f->kind != EBPF_CTX_SCALAR) {
 				if (f->real_size != 8)
-					return venv_refuse(env, 0, "context field %s: runtime pointer field is not 8 bytes", f->name);
+					return venv_refuse(env, 0,
+							   "context field %s: runtime pointer "
+							   "field is not 8 bytes",
+							   f->name);
 				i->code = (uint8_t)(EBPF_CLASS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW);
 				off = f->real_off;
 			} else {
 				if (env->aux[pc].ctx_delta + size > f->real_size)
-					return venv_refuse(env, 0, "context field %s: cannot convert a %u-byte load at +%d",
+					return venv_refuse(env, 0,
+							   "context field %s: cannot convert a "
+							   "%u-byte load at +%d",
 							   f->name, size, env->aux[pc].ctx_delta);
 				off = (int64_t)f->real_off + env->aux[pc].ctx_delta;
-				i->code = (uint8_t)(EBPF_CLASS_LDX | EBPF_MODE(i->code) | size_code(size));
+				i->code = (uint8_t)(EBPF_CLASS_LDX | EBPF_MODE(i->code) |
+						    size_code(size));
 			}
 		} else {
 			if (f->real_size != f->size || size != f->size)
-				return venv_refuse(env, 0, "context field %s: store of %u bytes into a %u-byte runtime field",
+				return venv_refuse(env, 0,
+						   "context field %s: store of %u bytes into a "
+						   "%u-byte runtime field",
 						   f->name, size, f->real_size);
 			off = f->real_off;
 		}
 		if (off > INT16_MAX)
-			return venv_refuse(env, 0, "context field %s: runtime offset too large", f->name);
+			return venv_refuse(env, 0, "context field %s: runtime offset too large",
+					   f->name);
 		i->off = (int16_t)(off - (int64_t)0);
 		/* the access went through base register + its fixed offset: the verifier only
 		 * accepts ctx accesses with the field's offset in the instruction when the base

@@ -6,7 +6,7 @@
 
 #include "ebpf/verifier_internal.h"
 
-const struct tnum tnum_unknown = { .value = 0, .mask = ~0ULL };
+const struct tnum tnum_unknown = {.value = 0, .mask = ~0ULL};
 
 struct tnum tnum_const(uint64_t v)
 {

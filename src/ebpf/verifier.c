@@ -28,11 +28,11 @@
 #endif
 
 struct vstored {
-	struct vstored *next;   /* same pc */
+	struct vstored *next;	/* same pc */
 	struct vstored *parent; /* the stored state this one's path went through before */
 	struct vstate st;
-	uint32_t branches; /* paths still being explored below this state */
-	uint64_t depth;    /* instructions executed before this point */
+	uint32_t branches;  /* paths still being explored below this state */
+	uint64_t depth;	    /* instructions executed before this point */
 	uint64_t max_total; /* longest complete path through this state */
 	bool has_total;
 };
@@ -84,7 +84,7 @@ int venv_refuse(struct venv *env, uint16_t regs, const char *fmt, ...)
 
 /* refusal before exploration (no state yet) */
 static int refuse_static(struct venv *env, uint32_t pc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static int refuse_static(struct venv *env, uint32_t pc, const char *fmt, ...)
 {
 	char reason[512], dis[128];
@@ -119,9 +119,13 @@ static int check_encoding(struct venv *env, uint32_t pc)
 	switch (cls) {
 	case EBPF_CLASS_LD:
 		if (i->code != (EBPF_CLASS_LD | EBPF_SIZE_DW | EBPF_MODE_IMM)) {
-			if (EBPF_MODE(i->code) == EBPF_MODE_ABS || EBPF_MODE(i->code) == EBPF_MODE_IND)
-				return refuse_static(env, pc, "legacy packet access (ld_abs/ld_ind) is not supported");
-			return refuse_static(env, pc, "invalid instruction encoding 0x%02x", i->code);
+			if (EBPF_MODE(i->code) == EBPF_MODE_ABS ||
+			    EBPF_MODE(i->code) == EBPF_MODE_IND)
+				return refuse_static(
+				    env, pc,
+				    "legacy packet access (ld_abs/ld_ind) is not supported");
+			return refuse_static(env, pc, "invalid instruction encoding 0x%02x",
+					     i->code);
 		}
 		if (pc + 1 >= env->n)
 			return refuse_static(env, pc, "lddw without its second slot");
@@ -141,31 +145,41 @@ static int check_encoding(struct venv *env, uint32_t pc)
 		case EBPF_PSEUDO_MAP_IDX_VALUE:
 			if (i->imm < 0 || (uint32_t)i->imm >= env->prog->n_maps ||
 			    !env->prog->maps || !env->prog->maps[i->imm])
-				return refuse_static(env, pc, "lddw refers to map %d, the program has %u maps",
-						     i->imm, env->prog->n_maps);
+				return refuse_static(
+				    env, pc, "lddw refers to map %d, the program has %u maps",
+				    i->imm, env->prog->n_maps);
 			if ((i->src == EBPF_PSEUDO_MAP_FD || i->src == EBPF_PSEUDO_MAP_IDX) &&
 			    env->insns[pc + 1].imm)
-				return refuse_static(env, pc, "invalid lddw map: second imm must be 0");
+				return refuse_static(env, pc,
+						     "invalid lddw map: second imm must be 0");
 			break;
 		default:
-			return refuse_static(env, pc, "lddw pseudo source %u is not supported", i->src);
+			return refuse_static(env, pc, "lddw pseudo source %u is not supported",
+					     i->src);
 		}
 		return 0;
 	case EBPF_CLASS_LDX:
 		if (EBPF_MODE(i->code) == EBPF_MODE_MEMSX) {
 			if (EBPF_SIZE(i->code) == EBPF_SIZE_DW)
-				return refuse_static(env, pc, "invalid instruction encoding 0x%02x (ldsx of 8 bytes)", i->code);
+				return refuse_static(
+				    env, pc,
+				    "invalid instruction encoding 0x%02x (ldsx of 8 bytes)",
+				    i->code);
 		} else if (EBPF_MODE(i->code) != EBPF_MODE_MEM) {
-			return refuse_static(env, pc, "invalid instruction encoding 0x%02x", i->code);
+			return refuse_static(env, pc, "invalid instruction encoding 0x%02x",
+					     i->code);
 		}
 		if (i->imm)
-			return refuse_static(env, pc, "invalid encoding: reserved field imm must be 0");
+			return refuse_static(env, pc,
+					     "invalid encoding: reserved field imm must be 0");
 		return 0;
 	case EBPF_CLASS_ST:
 		if (EBPF_MODE(i->code) != EBPF_MODE_MEM)
-			return refuse_static(env, pc, "invalid instruction encoding 0x%02x", i->code);
+			return refuse_static(env, pc, "invalid instruction encoding 0x%02x",
+					     i->code);
 		if (i->src)
-			return refuse_static(env, pc, "invalid encoding: reserved field src must be 0");
+			return refuse_static(env, pc,
+					     "invalid encoding: reserved field src must be 0");
 		return 0;
 	case EBPF_CLASS_STX:
 		if (EBPF_MODE(i->code) == EBPF_MODE_ATOMIC) {
@@ -183,38 +197,49 @@ static int check_encoding(struct venv *env, uint32_t pc)
 			return 0;
 		}
 		if (EBPF_MODE(i->code) != EBPF_MODE_MEM)
-			return refuse_static(env, pc, "invalid instruction encoding 0x%02x", i->code);
+			return refuse_static(env, pc, "invalid instruction encoding 0x%02x",
+					     i->code);
 		if (i->imm)
-			return refuse_static(env, pc, "invalid encoding: reserved field imm must be 0");
+			return refuse_static(env, pc,
+					     "invalid encoding: reserved field imm must be 0");
 		return 0;
 	case EBPF_CLASS_ALU:
 	case EBPF_CLASS_ALU64:
 		if (op == EBPF_ALU_END) {
 			if (cls == EBPF_CLASS_ALU64 && x)
-				return refuse_static(env, pc, "invalid instruction encoding 0x%02x", i->code);
+				return refuse_static(env, pc, "invalid instruction encoding 0x%02x",
+						     i->code);
 			if (i->imm != 16 && i->imm != 32 && i->imm != 64)
 				return refuse_static(env, pc, "invalid byte swap width %d", i->imm);
 			if (i->src || i->off)
-				return refuse_static(env, pc, "invalid encoding: reserved fields of a byte swap");
+				return refuse_static(
+				    env, pc, "invalid encoding: reserved fields of a byte swap");
 		} else if (op > EBPF_ALU_END) {
-			return refuse_static(env, pc, "invalid instruction encoding 0x%02x", i->code);
+			return refuse_static(env, pc, "invalid instruction encoding 0x%02x",
+					     i->code);
 		} else {
 			if (!x && i->src)
-				return refuse_static(env, pc, "invalid encoding: reserved field src must be 0");
+				return refuse_static(
+				    env, pc, "invalid encoding: reserved field src must be 0");
 			if (x && i->imm)
-				return refuse_static(env, pc, "invalid encoding: reserved field imm must be 0");
+				return refuse_static(
+				    env, pc, "invalid encoding: reserved field imm must be 0");
 			if (op == EBPF_ALU_NEG && (x || i->imm))
 				return refuse_static(env, pc, "invalid encoding of neg");
 			if (op == EBPF_ALU_DIV || op == EBPF_ALU_MOD) {
 				if (i->off != 0 && i->off != 1)
-					return refuse_static(env, pc, "invalid encoding: off %d of div/mod", i->off);
+					return refuse_static(
+					    env, pc, "invalid encoding: off %d of div/mod", i->off);
 			} else if (op == EBPF_ALU_MOV) {
-				bool ok = i->off == 0 || (x && (i->off == 8 || i->off == 16 ||
-							     (i->off == 32 && cls == EBPF_CLASS_ALU64)));
+				bool ok = i->off == 0 ||
+					  (x && (i->off == 8 || i->off == 16 ||
+						 (i->off == 32 && cls == EBPF_CLASS_ALU64)));
 				if (!ok)
-					return refuse_static(env, pc, "invalid encoding: off %d of mov", i->off);
+					return refuse_static(
+					    env, pc, "invalid encoding: off %d of mov", i->off);
 			} else if (i->off) {
-				return refuse_static(env, pc, "invalid encoding: reserved field off must be 0");
+				return refuse_static(
+				    env, pc, "invalid encoding: reserved field off must be 0");
 			}
 		}
 		if (i->dst == EBPF_REG_FP)
@@ -229,33 +254,42 @@ static int check_encoding(struct venv *env, uint32_t pc)
 		}
 		if (op == EBPF_JMP_CALL) {
 			if (cls != EBPF_CLASS_JMP)
-				return refuse_static(env, pc, "invalid instruction encoding 0x%02x", i->code);
+				return refuse_static(env, pc, "invalid instruction encoding 0x%02x",
+						     i->code);
 			if (x) { /* callx: helper id in register dst */
 				if (i->src || i->off || i->imm)
 					return refuse_static(env, pc, "invalid encoding of callx");
 				return 0;
 			}
 			if (i->off || i->dst)
-				return refuse_static(env, pc, "invalid encoding: reserved fields of call");
+				return refuse_static(env, pc,
+						     "invalid encoding: reserved fields of call");
 			if (i->src != 0 && i->src != EBPF_PSEUDO_CALL)
-				return refuse_static(env, pc, "call with source %u (by BTF id) is not supported", i->src);
+				return refuse_static(
+				    env, pc, "call with source %u (by BTF id) is not supported",
+				    i->src);
 			return 0;
 		}
 		if (op == EBPF_JMP_JA) {
 			if (x || i->dst || i->src)
 				return refuse_static(env, pc, "invalid encoding of ja");
 			if (cls == EBPF_CLASS_JMP && i->imm)
-				return refuse_static(env, pc, "invalid encoding: reserved field imm of ja");
+				return refuse_static(env, pc,
+						     "invalid encoding: reserved field imm of ja");
 			if (cls == EBPF_CLASS_JMP32 && i->off)
-				return refuse_static(env, pc, "invalid encoding: reserved field off of gotol");
+				return refuse_static(
+				    env, pc, "invalid encoding: reserved field off of gotol");
 			return 0;
 		}
 		if (op > EBPF_JMP_JSLE)
-			return refuse_static(env, pc, "invalid instruction encoding 0x%02x", i->code);
+			return refuse_static(env, pc, "invalid instruction encoding 0x%02x",
+					     i->code);
 		if (!x && i->src)
-			return refuse_static(env, pc, "invalid encoding: reserved field src must be 0");
+			return refuse_static(env, pc,
+					     "invalid encoding: reserved field src must be 0");
 		if (x && i->imm)
-			return refuse_static(env, pc, "invalid encoding: reserved field imm must be 0");
+			return refuse_static(env, pc,
+					     "invalid encoding: reserved field imm must be 0");
 		return 0;
 	}
 	return refuse_static(env, pc, "invalid instruction encoding 0x%02x", i->code);
@@ -424,6 +458,16 @@ static int static_checks(struct venv *env)
 			free(starts);
 			return err;
 		}
+		{
+			uint16_t use, def;
+			insn_use_def(env, pc, &use, &def);
+			if ((def & (1u << EBPF_REG_FP)) &&
+			    !(EBPF_CLASS(i->code) == EBPF_CLASS_JMP &&
+			      EBPF_OP(i->code) == EBPF_JMP_CALL)) {
+				free(starts);
+				return refuse_static(env, pc, "frame pointer r10 is read only");
+			}
+		}
 		if (ebpf_insn_is_lddw(i)) {
 			env->aux[pc + 1].flags |= AUX_LDDW2;
 			pc++;
@@ -433,7 +477,9 @@ static int static_checks(struct venv *env)
 			int64_t t = (int64_t)pc + 1 + i->imm;
 			if (t < 0 || t >= env->n) {
 				free(starts);
-				return refuse_static(env, pc, "call to %" PRId64 ", outside the program (%u instructions)",
+				return refuse_static(env, pc,
+						     "call to %" PRId64
+						     ", outside the program (%u instructions)",
 						     t, env->n);
 			}
 			add_subprog_start(starts, &nstarts, (uint32_t)t);
@@ -467,13 +513,17 @@ static int static_checks(struct venv *env)
 		if (is_jump(i)) {
 			int64_t t = jump_target(i, pc);
 			if (t < 0 || t >= env->n)
-				return refuse_static(env, pc, "jump to %" PRId64 ", outside the program (%u instructions)",
+				return refuse_static(env, pc,
+						     "jump to %" PRId64
+						     ", outside the program (%u instructions)",
 						     t, env->n);
 			if (env->aux[t].flags & AUX_LDDW2)
-				return refuse_static(env, pc, "jump into the middle of lddw (insn %" PRId64 ")", t);
+				return refuse_static(
+				    env, pc, "jump into the middle of lddw (insn %" PRId64 ")", t);
 			if (t < env->subs[s].start || t >= env->subs[s].end)
-				return refuse_static(env, pc, "jump to %" PRId64 ", outside its function [%u, %u)",
-						     t, env->subs[s].start, env->subs[s].end);
+				return refuse_static(
+				    env, pc, "jump to %" PRId64 ", outside its function [%u, %u)",
+				    t, env->subs[s].start, env->subs[s].end);
 			env->aux[t].flags |= AUX_PRUNE;
 			if (EBPF_OP(i->code) != EBPF_JMP_JA && pc + 1 < env->n)
 				env->aux[pc + 1].flags |= AUX_PRUNE;
@@ -566,12 +616,15 @@ static int static_checks(struct venv *env)
 				if (t < 0)
 					continue;
 				if (colour[t] == 1) {
-					rc = refuse_static(env, pc, "recursive call (function at insn %u calls itself through a chain)",
+					rc = refuse_static(env, pc,
+							   "recursive call (function at insn %u "
+							   "calls itself through a chain)",
 							   env->subs[t].start);
 					goto cg_out;
 				}
 				if ((unsigned)sp + 2 > EBPF_MAX_CALL_DEPTH) {
-					rc = refuse_static(env, pc, "call chain deeper than %d frames",
+					rc = refuse_static(env, pc,
+							   "call chain deeper than %d frames",
 							   EBPF_MAX_CALL_DEPTH);
 					goto cg_out;
 				}
@@ -655,7 +708,8 @@ static int push_branch(struct venv *env, uint32_t pc, const struct vstate *st)
 		size_t cap = env->capstack ? env->capstack * 2 : 64;
 		struct vpending *ns;
 		if (cap > 8192)
-			return venv_refuse(env, 0, "program too complex: more than 8192 pending branches");
+			return venv_refuse(env, 0,
+					   "program too complex: more than 8192 pending branches");
 		ns = realloc(env->stack, cap * sizeof(*ns));
 		if (!ns)
 			return -ENOMEM;
@@ -697,8 +751,9 @@ static int state_visited(struct venv *env)
 	for (st = env->explored[env->pc]; st; st = st->next) {
 		if (st->branches) {
 			if (vstate_subsumes(&st->st, &env->cur, live, true))
-				return venv_refuse(env, 0x7ff,
-						   "infinite loop: the same state comes back to this instruction");
+				return venv_refuse(
+				    env, 0x7ff,
+				    "infinite loop: the same state comes back to this instruction");
 			continue;
 		}
 		if (vstate_subsumes(&st->st, &env->cur, live, false)) {
@@ -734,7 +789,8 @@ static int state_visited(struct venv *env)
 static int check_reg_init(struct venv *env, uint32_t r)
 {
 	if (vcur_regs(env)[r].type == V_NOT_INIT)
-		return venv_refuse(env, (uint16_t)(1u << r), "R%u is not initialised (read before any write)", r);
+		return venv_refuse(env, (uint16_t)(1u << r),
+				   "R%u is not initialised (read before any write)", r);
 	return 0;
 }
 
@@ -744,8 +800,9 @@ static int check_scalar_arg(struct venv *env, uint32_t r, const char *what)
 	if (err)
 		return err;
 	if (vcur_regs(env)[r].type != V_SCALAR)
-		return venv_refuse(env, (uint16_t)(1u << r), "R%u: %s needs a scalar, got a pointer (%s)", r,
-				   what, vtype_name(vcur_regs(env)[r].type));
+		return venv_refuse(env, (uint16_t)(1u << r),
+				   "R%u: %s needs a scalar, got a pointer (%s)", r, what,
+				   vtype_name(vcur_regs(env)[r].type));
 	return 0;
 }
 
@@ -763,11 +820,14 @@ static int ptr_arith(struct venv *env, struct vreg *dst, const struct vreg *ptr,
 	switch (ptr->type) {
 	case V_PTR_MAP_VALUE_OR_NULL:
 	case V_PTR_MEM_OR_NULL:
-		return venv_refuse(env, regs, "arithmetic on a pointer that may be NULL (%s): check it against 0 first",
-				   vtype_name(ptr->type));
+		return venv_refuse(
+		    env, regs,
+		    "arithmetic on a pointer that may be NULL (%s): check it against 0 first",
+		    vtype_name(ptr->type));
 	case V_CONST_MAP_PTR:
 	case V_PTR_PACKET_END:
-		return venv_refuse(env, regs, "arithmetic on a %s pointer is not allowed", vtype_name(ptr->type));
+		return venv_refuse(env, regs, "arithmetic on a %s pointer is not allowed",
+				   vtype_name(ptr->type));
 	default:
 		break;
 	}
@@ -782,7 +842,8 @@ static int ptr_arith(struct venv *env, struct vreg *dst, const struct vreg *ptr,
 		}
 		o = (int64_t)ptr->off + k;
 		if (o < -BPF_MAX_VAR_OFF || o > BPF_MAX_VAR_OFF)
-			return venv_refuse(env, regs, "pointer arithmetic out of range (offset %" PRId64 ")", o);
+			return venv_refuse(
+			    env, regs, "pointer arithmetic out of range (offset %" PRId64 ")", o);
 		out.off = (int32_t)o;
 	} else {
 		struct vreg var = *ptr;
@@ -790,7 +851,8 @@ static int ptr_arith(struct venv *env, struct vreg *dst, const struct vreg *ptr,
 		vscalar_alu(&var, sc, sub ? EBPF_ALU_SUB : EBPF_ALU_ADD, false, 0);
 		if (var.smin < -BPF_MAX_VAR_OFF || var.smax > BPF_MAX_VAR_OFF)
 			return venv_refuse(env, regs,
-					   "pointer arithmetic with an unbounded scalar (the offset must stay within +-2^29)");
+					   "pointer arithmetic with an unbounded scalar (the "
+					   "offset must stay within +-2^29)");
 		if (ptr->type == V_PTR_CTX)
 			return venv_refuse(env, regs, "variable offset on the context pointer");
 		out.var = var.var;
@@ -835,13 +897,16 @@ static int do_alu(struct venv *env, const struct ebpf_insn *i)
 			return err;
 		src = regs[i->src];
 	} else {
-		vreg_mark_const(&src, is32 ? (uint64_t)(uint32_t)i->imm : (uint64_t)(int64_t)i->imm);
+		vreg_mark_const(&src,
+				is32 ? (uint64_t)(uint32_t)i->imm : (uint64_t)(int64_t)i->imm);
 	}
 	if (op == EBPF_ALU_MOV) {
 		if (vreg_is_ptr(&src)) {
 			if (is32 || i->off)
-				return venv_refuse(env, rm, "partial copy of a pointer (%s) would leak it as a scalar",
-						   vtype_name(src.type));
+				return venv_refuse(
+				    env, rm,
+				    "partial copy of a pointer (%s) would leak it as a scalar",
+				    vtype_name(src.type));
 			*dst = src;
 			return 0;
 		}
@@ -874,8 +939,10 @@ static int do_alu(struct venv *env, const struct ebpf_insn *i)
 					same = true;
 			}
 			if (!same)
-				return venv_refuse(env, rm, "arithmetic between pointers (%s and %s) is not allowed",
-						   vtype_name(dst->type), vtype_name(src.type));
+				return venv_refuse(
+				    env, rm,
+				    "arithmetic between pointers (%s and %s) is not allowed",
+				    vtype_name(dst->type), vtype_name(src.type));
 			vreg_mark_unknown(dst);
 			return 0;
 		}
@@ -887,7 +954,9 @@ static int do_alu(struct venv *env, const struct ebpf_insn *i)
 		}
 		if (op == EBPF_ALU_SUB && vreg_is_ptr(dst))
 			return ptr_arith(env, dst, dst, &src, true, rm);
-		return venv_refuse(env, rm, "pointer arithmetic with this operation is not allowed (only add and sub of a scalar)");
+		return venv_refuse(env, rm,
+				   "pointer arithmetic with this operation is not allowed (only "
+				   "add and sub of a scalar)");
 	}
 	vscalar_alu(dst, &src, op, is32, i->off);
 	return 0;
@@ -914,9 +983,12 @@ static int do_lddw(struct venv *env, const struct ebpf_insn *i)
 		return 0;
 	}
 	if (!vmap_direct_value(m))
-		return venv_refuse(env, 0, "map %d has no direct value (only 1-entry arrays: global data)", i->imm);
+		return venv_refuse(env, 0,
+				   "map %d has no direct value (only 1-entry arrays: global data)",
+				   i->imm);
 	if (i[1].imm < 0 || (uint32_t)i[1].imm > vs)
-		return venv_refuse(env, 0, "lddw map value offset %d outside the value (%u bytes)", i[1].imm, vs);
+		return venv_refuse(env, 0, "lddw map value offset %d outside the value (%u bytes)",
+				   i[1].imm, vs);
 	vreg_mark_ptr(dst, V_PTR_MAP_VALUE);
 	dst->map = m;
 	dst->mem_size = vs;
@@ -928,10 +1000,14 @@ static int do_lddw(struct venv *env, const struct ebpf_insn *i)
 static unsigned size_bytes(uint8_t code)
 {
 	switch (EBPF_SIZE(code)) {
-	case EBPF_SIZE_B: return 1;
-	case EBPF_SIZE_H: return 2;
-	case EBPF_SIZE_W: return 4;
-	default: return 8;
+	case EBPF_SIZE_B:
+		return 1;
+	case EBPF_SIZE_H:
+		return 2;
+	case EBPF_SIZE_W:
+		return 4;
+	default:
+		return 8;
 	}
 }
 
@@ -995,8 +1071,9 @@ static void mark_id(struct venv *env, uint32_t id, bool is_null)
 {
 	for (unsigned f = 0; f <= env->cur.curframe; f++) {
 		struct vframe *fr = &env->cur.frames[f];
-		for (unsigned k = 0; k < EBPF_NREGS + fr->nslots; k++) {
-			struct vreg *r = k < EBPF_NREGS ? &fr->regs[k] : &fr->slots[k - EBPF_NREGS].spill;
+		for (unsigned k = 0; k < EBPF_NREGS + (unsigned)fr->nslots; k++) {
+			struct vreg *r =
+			    k < EBPF_NREGS ? &fr->regs[k] : &fr->slots[k - EBPF_NREGS].spill;
 			if (k >= EBPF_NREGS && fr->slots[k - EBPF_NREGS].stype[0] != STK_SPILL)
 				continue;
 			if (r->id != id ||
@@ -1005,7 +1082,8 @@ static void mark_id(struct venv *env, uint32_t id, bool is_null)
 			if (is_null) {
 				vreg_mark_const(r, 0);
 			} else {
-				r->type = r->type == V_PTR_MAP_VALUE_OR_NULL ? V_PTR_MAP_VALUE : V_PTR_MEM;
+				r->type = r->type == V_PTR_MAP_VALUE_OR_NULL ? V_PTR_MAP_VALUE
+									     : V_PTR_MEM;
 			}
 		}
 	}
@@ -1027,8 +1105,9 @@ static void mark_pkt_range(struct venv *env, const struct vreg *pkt, uint32_t ra
 		return;
 	for (unsigned f = 0; f <= env->cur.curframe; f++) {
 		struct vframe *fr = &env->cur.frames[f];
-		for (unsigned k = 0; k < EBPF_NREGS + fr->nslots; k++) {
-			struct vreg *r = k < EBPF_NREGS ? &fr->regs[k] : &fr->slots[k - EBPF_NREGS].spill;
+		for (unsigned k = 0; k < EBPF_NREGS + (unsigned)fr->nslots; k++) {
+			struct vreg *r =
+			    k < EBPF_NREGS ? &fr->regs[k] : &fr->slots[k - EBPF_NREGS].spill;
 			if (k >= EBPF_NREGS && fr->slots[k - EBPF_NREGS].stype[0] != STK_SPILL)
 				continue;
 			if (r->type == pkt->type && r->id == pkt->id && r->range < range)
@@ -1040,27 +1119,42 @@ static void mark_pkt_range(struct venv *env, const struct vreg *pkt, uint32_t ra
 static uint8_t swap_cmp(uint8_t op)
 {
 	switch (op) {
-	case EBPF_JMP_JGT: return EBPF_JMP_JLT;
-	case EBPF_JMP_JLT: return EBPF_JMP_JGT;
-	case EBPF_JMP_JGE: return EBPF_JMP_JLE;
-	case EBPF_JMP_JLE: return EBPF_JMP_JGE;
-	case EBPF_JMP_JSGT: return EBPF_JMP_JSLT;
-	case EBPF_JMP_JSLT: return EBPF_JMP_JSGT;
-	case EBPF_JMP_JSGE: return EBPF_JMP_JSLE;
-	case EBPF_JMP_JSLE: return EBPF_JMP_JSGE;
-	default: return op;
+	case EBPF_JMP_JGT:
+		return EBPF_JMP_JLT;
+	case EBPF_JMP_JLT:
+		return EBPF_JMP_JGT;
+	case EBPF_JMP_JGE:
+		return EBPF_JMP_JLE;
+	case EBPF_JMP_JLE:
+		return EBPF_JMP_JGE;
+	case EBPF_JMP_JSGT:
+		return EBPF_JMP_JSLT;
+	case EBPF_JMP_JSLT:
+		return EBPF_JMP_JSGT;
+	case EBPF_JMP_JSGE:
+		return EBPF_JMP_JSLE;
+	case EBPF_JMP_JSLE:
+		return EBPF_JMP_JSGE;
+	default:
+		return op;
 	}
 }
 
-/* what "ptr OP end" being true says: 1 ptr < end (range off+1), 2 ptr <= end (range off), 0 nothing */
+/* what "ptr OP end" being true says: 1 ptr < end (range off+1), 2 ptr <= end (range off), 0 nothing
+ */
 static int pkt_cmp_fact(uint8_t op, bool taken)
 {
 	switch (op) {
-	case EBPF_JMP_JGT: return taken ? 0 : 2;  /* !(p > e): p <= e */
-	case EBPF_JMP_JGE: return taken ? 0 : 1;  /* !(p >= e): p < e */
-	case EBPF_JMP_JLT: return taken ? 1 : 0;
-	case EBPF_JMP_JLE: return taken ? 2 : 0;
-	default: return 0;
+	case EBPF_JMP_JGT:
+		return taken ? 0 : 2; /* !(p > e): p <= e */
+	case EBPF_JMP_JGE:
+		return taken ? 0 : 1; /* !(p >= e): p < e */
+	case EBPF_JMP_JLT:
+		return taken ? 1 : 0;
+	case EBPF_JMP_JLE:
+		return taken ? 2 : 0;
+	default:
+		return 0;
 	}
 }
 
@@ -1082,7 +1176,8 @@ static int do_cond_jump(struct venv *env, const struct ebpf_insn *i, uint32_t *n
 			return err;
 		src = regs[i->src];
 	} else {
-		vreg_mark_const(&src, is32 ? (uint64_t)(uint32_t)i->imm : (uint64_t)(int64_t)i->imm);
+		vreg_mark_const(&src,
+				is32 ? (uint64_t)(uint32_t)i->imm : (uint64_t)(int64_t)i->imm);
 	}
 	if (dst->type == V_SCALAR && src.type == V_SCALAR) {
 		struct vreg d2 = *dst, s2 = src;
@@ -1110,7 +1205,8 @@ static int do_cond_jump(struct venv *env, const struct ebpf_insn *i, uint32_t *n
 			return -ENOMEM;
 		{
 			struct vreg *oregs = other.frames[other.curframe].regs;
-			t_ok = vscalar_refine(&oregs[i->dst], x ? &oregs[i->src] : &s2, op, is32, true);
+			t_ok = vscalar_refine(&oregs[i->dst], x ? &oregs[i->src] : &s2, op, is32,
+					      true);
 			f_ok = vscalar_refine(&d2, &src, op, is32, false);
 			if (t_ok && (err = push_branch(env, target, &other))) {
 				vstate_free(&other);
@@ -1132,7 +1228,8 @@ static int do_cond_jump(struct venv *env, const struct ebpf_insn *i, uint32_t *n
 	{
 		struct vreg *p = NULL, *o = NULL;
 		bool pdst = false;
-		if (vreg_is_ptr(dst) && src.type == V_SCALAR && vreg_is_const(&src) && !src.var.value) {
+		if (vreg_is_ptr(dst) && src.type == V_SCALAR && vreg_is_const(&src) &&
+		    !src.var.value) {
 			p = dst;
 			o = &src;
 			pdst = true;
@@ -1167,7 +1264,8 @@ static int do_cond_jump(struct venv *env, const struct ebpf_insn *i, uint32_t *n
 				*next = fall;
 				return 0;
 			}
-			if (p->type != V_NOT_INIT && p->type != V_CONST_MAP_PTR && p->type != V_PTR_PACKET_END) {
+			if (p->type != V_NOT_INIT && p->type != V_CONST_MAP_PTR &&
+			    p->type != V_PTR_PACKET_END) {
 				/* a valid pointer is never NULL */
 				*next = op == EBPF_JMP_JNE ? target : fall;
 				return 0;
@@ -1178,14 +1276,16 @@ static int do_cond_jump(struct venv *env, const struct ebpf_insn *i, uint32_t *n
 	if (!is32 && x) {
 		struct vreg *a = dst, *b = &regs[i->src];
 		uint8_t cop = op;
-		if ((a->type == V_PTR_PACKET_END && (b->type == V_PTR_PACKET || b->type == V_PTR_PACKET_META)) ||
+		if ((a->type == V_PTR_PACKET_END &&
+		     (b->type == V_PTR_PACKET || b->type == V_PTR_PACKET_META)) ||
 		    (a->type == V_PTR_PACKET && b->type == V_PTR_PACKET_META)) {
 			struct vreg *t = a;
 			a = b;
 			b = t;
 			cop = swap_cmp(op);
 		}
-		if (((a->type == V_PTR_PACKET || a->type == V_PTR_PACKET_META) && b->type == V_PTR_PACKET_END) ||
+		if (((a->type == V_PTR_PACKET || a->type == V_PTR_PACKET_META) &&
+		     b->type == V_PTR_PACKET_END) ||
 		    (a->type == V_PTR_PACKET_META && b->type == V_PTR_PACKET && b->off == 0 &&
 		     vreg_var_is_zero(b))) {
 			struct vreg pa = *a;
@@ -1222,8 +1322,10 @@ static int do_cond_jump(struct venv *env, const struct ebpf_insn *i, uint32_t *n
 			return 0;
 		}
 	}
-	return venv_refuse(env, rm, "comparison of a pointer (%s with %s) is not allowed: it could leak the address",
-			   vtype_name(dst->type), vtype_name(src.type));
+	return venv_refuse(
+	    env, rm,
+	    "comparison of a pointer (%s with %s) is not allowed: it could leak the address",
+	    vtype_name(dst->type), vtype_name(src.type));
 }
 
 static int enter_call(struct venv *env, uint32_t target)
@@ -1258,9 +1360,11 @@ static int do_exit(struct venv *env, uint32_t *next)
 	if ((err = check_reg_init(env, 0)))
 		return err;
 	if (s->curframe) {
-		struct vframe *callee = &s->frames[s->curframe], *caller = &s->frames[s->curframe - 1];
+		struct vframe *callee = &s->frames[s->curframe],
+			      *caller = &s->frames[s->curframe - 1];
 		if (r0->type == V_PTR_STACK && r0->frameno == s->curframe)
-			return venv_refuse(env, 1, "function returns a pointer to its own stack frame");
+			return venv_refuse(env, 1,
+					   "function returns a pointer to its own stack frame");
 		caller->regs[0] = *r0;
 		for (unsigned r = 1; r <= 5; r++)
 			vreg_mark_not_init(&caller->regs[r]);
@@ -1272,17 +1376,22 @@ static int do_exit(struct venv *env, uint32_t *next)
 		return 0;
 	}
 	if (r0->type != V_SCALAR)
-		return venv_refuse(env, 1, "program returns a pointer (%s): this would leak an address",
+		return venv_refuse(env, 1,
+				   "program returns a pointer (%s): this would leak an address",
 				   vtype_name(r0->type));
 	if (s->nrefs)
-		return venv_refuse(env, 1, "unreleased reference %u (ring buffer record not submitted or discarded)",
-				   s->refs[0]);
+		return venv_refuse(
+		    env, 1,
+		    "unreleased reference %u (ring buffer record not submitted or discarded)",
+		    s->refs[0]);
 	{
 		const struct ebpf_prog_type *t = env->type;
 		bool full = t->ret_min == INT64_MIN && t->ret_max == INT64_MAX;
 		if (!full && !(t->ret_min == 0 && t->ret_max == 0) &&
 		    (r0->smin < t->ret_min || r0->smax > t->ret_max))
-			return venv_refuse(env, 1, "return value may be outside [%" PRId64 ", %" PRId64 "] for %s programs",
+			return venv_refuse(env, 1,
+					   "return value may be outside [%" PRId64 ", %" PRId64
+					   "] for %s programs",
 					   t->ret_min, t->ret_max, t->name);
 	}
 	if (!env->r0_seen) {
@@ -1393,9 +1502,11 @@ static int explore(struct venv *env)
 				goto pop;
 		}
 		if (++env->processed > env->max_processed)
-			return venv_refuse(env, 0,
-					   "program too complex: more than %" PRIu64 " instructions processed (a loop whose bound cannot be proven?)",
-					   env->max_processed);
+			return venv_refuse(
+			    env, 0,
+			    "program too complex: more than %" PRIu64
+			    " instructions processed (a loop whose bound cannot be proven?)",
+			    env->max_processed);
 		env->aux[env->pc].flags |= AUX_SEEN;
 		if (env->log_all)
 			log_state(env);
@@ -1484,7 +1595,9 @@ int ebpf_verify(struct ebpf_prog *prog, const struct ebpf_verify_opts *opts,
 	res->r0_umax = UINT64_MAX;
 	if (!prog || !prog->type || !prog->insns || !prog->n_insns) {
 		snprintf(res->message, sizeof(res->message), "malformed program: %s",
-			 !prog ? "none" : !prog->type ? "no program type" : "no instructions");
+			 !prog	       ? "none"
+			 : !prog->type ? "no program type"
+				       : "no instructions");
 		return -EINVAL;
 	}
 	if (prog->n_insns > EBPF_MAX_INSNS) {
@@ -1513,7 +1626,8 @@ int ebpf_verify(struct ebpf_prog *prog, const struct ebpf_verify_opts *opts,
 	if (!err) {
 		uint32_t total = max_chain_stack(&env, 0, 1);
 		if (total > EBPF_MAX_STACK_TOTAL)
-			err = venv_refuse(&env, 0, "combined stack of %u bytes over a call chain exceeds %u",
+			err = venv_refuse(&env, 0,
+					  "combined stack of %u bytes over a call chain exceeds %u",
 					  total, EBPF_MAX_STACK_TOTAL);
 		prog->stack_depth = total;
 	}
@@ -1528,8 +1642,9 @@ int ebpf_verify(struct ebpf_prog *prog, const struct ebpf_verify_opts *opts,
 		res->r0_umax = env.r0_umax;
 		prog->worst_case_insns = env.worst;
 		prog->verified = true;
-		vlog_printf(&env.log, "accepted: %" PRIu64 " instructions processed, worst case %" PRIu64
-				      " executed, stack %u bytes, %" PRIu64 " states stored\n",
+		vlog_printf(&env.log,
+			    "accepted: %" PRIu64 " instructions processed, worst case %" PRIu64
+			    " executed, stack %u bytes, %" PRIu64 " states stored\n",
 			    env.processed, env.worst, prog->stack_depth, env.peak_states);
 	} else if (err == -ENOMEM) {
 		snprintf(res->message, sizeof(res->message), "out of memory while verifying");

@@ -25,20 +25,22 @@
 #include "ebpf/prog.h"
 
 struct ebpf_verify_opts {
-	bool log_all;          /* log every processed instruction with the register state */
+	bool log_all;		/* log every processed instruction with the register state */
 	uint64_t max_processed; /* complexity limit; 0: 1,000,000 processed instructions */
 };
 
 struct ebpf_verify_result {
-	int err_insn;           /* instruction index of the refusal, -1 when none */
-	char message[1024];     /* refusal: "insn N: <disassembly>: <reason> (<registers>)" */
-	char *log;              /* NUL-terminated log (every step with log_all), malloc'ed or NULL */
+	int err_insn;	    /* instruction index of the refusal, -1 when none */
+	char message[1024]; /* refusal: "insn N: <disassembly>: <reason> (<registers>)" */
+	char *log;	    /* NUL-terminated log (every step with log_all), malloc'ed or NULL */
 	size_t log_len;
-	uint64_t worst_case_insns; /* max executed instructions over the explored paths + helper cost */
-	uint64_t processed;     /* instructions processed by the exploration */
+	uint64_t
+	    worst_case_insns; /* max executed instructions over the explored paths + helper cost */
+	uint64_t processed;   /* instructions processed by the exploration */
 	int64_t r0_smin, r0_smax; /* r0 range over every exit of the main function */
 	uint64_t r0_umin, r0_umax;
-	const char *helper_classes[32]; /* MAC classes of the helpers the program calls (distinct) */
+	const char
+	    *helper_classes[32]; /* MAC classes of the helpers the program calls (distinct) */
 	unsigned n_helper_classes;
 };
 

@@ -55,14 +55,19 @@ static int note_access(struct venv *env, bool ctx, int field, int delta, enum va
 		return 0;
 	if (ctx) {
 		if ((a->flags & AUX_OTHER_ACCESS) ||
-		    ((a->flags & AUX_CTX_ACCESS) && (a->ctx_field != field || a->ctx_delta != delta)))
-			return venv_refuse(env, 0, "the same instruction accesses the context and other memory (or two context fields) on different paths");
+		    ((a->flags & AUX_CTX_ACCESS) &&
+		     (a->ctx_field != field || a->ctx_delta != delta)))
+			return venv_refuse(env, 0,
+					   "the same instruction accesses the context and other "
+					   "memory (or two context fields) on different paths");
 		a->flags |= AUX_CTX_ACCESS;
 		a->ctx_field = (int16_t)field;
 		a->ctx_delta = (int16_t)delta;
 	} else {
 		if (a->flags & AUX_CTX_ACCESS)
-			return venv_refuse(env, 0, "the same instruction accesses the context and other memory on different paths");
+			return venv_refuse(env, 0,
+					   "the same instruction accesses the context and other "
+					   "memory on different paths");
 		a->flags |= AUX_OTHER_ACCESS;
 	}
 	return 0;
@@ -77,7 +82,9 @@ static int check_ctx(struct venv *env, uint32_t regno, const struct vreg *base, 
 	uint16_t rm = rbit(regno);
 
 	if (!vreg_var_is_zero(base) || base->off)
-		return venv_refuse(env, rm, "access through a modified context pointer (offset %d): use the unmodified pointer and the field offset",
+		return venv_refuse(env, rm,
+				   "access through a modified context pointer (offset %d): use the "
+				   "unmodified pointer and the field offset",
 				   base->off);
 	if (acc == VACC_ATOMIC)
 		return venv_refuse(env, rm, "atomic operation on the context");
@@ -88,23 +95,30 @@ static int check_ctx(struct venv *env, uint32_t regno, const struct vreg *base, 
 		if (o < f->off || o >= f->off + f->size)
 			continue;
 		if (o + size > (int64_t)f->off + f->size)
-			return venv_refuse(env, rm, "invalid context access at offset %" PRId64 " size %u (field %s is %u bytes at %u)",
+			return venv_refuse(env, rm,
+					   "invalid context access at offset %" PRId64
+					   " size %u (field %s is %u bytes at %u)",
 					   o, size, f->name, f->size, f->off);
 		if (acc == VACC_WRITE) {
 			if (!f->writable)
-				return venv_refuse(env, rm, "write to read-only context field %s", f->name);
+				return venv_refuse(env, rm, "write to read-only context field %s",
+						   f->name);
 			if (size != f->size || o != f->off)
-				return venv_refuse(env, rm, "partial write to context field %s", f->name);
+				return venv_refuse(env, rm, "partial write to context field %s",
+						   f->name);
 			if (val->type != V_SCALAR)
-				return venv_refuse(env, rm, "storing a pointer (%s) into the context would leak it",
-						   vtype_name(val->type));
+				return venv_refuse(
+				    env, rm,
+				    "storing a pointer (%s) into the context would leak it",
+				    vtype_name(val->type));
 			return note_access(env, true, (int)k, 0, acc);
 		}
 		if (f->kind != EBPF_CTX_SCALAR) {
 			if (size != f->size || o != f->off || sx)
-				return venv_refuse(env, rm, "context field %s must be read whole (%u bytes)", f->name,
-						   f->size);
-			vreg_mark_ptr(out, f->kind == EBPF_CTX_PKT ? V_PTR_PACKET
+				return venv_refuse(env, rm,
+						   "context field %s must be read whole (%u bytes)",
+						   f->name, f->size);
+			vreg_mark_ptr(out, f->kind == EBPF_CTX_PKT	 ? V_PTR_PACKET
 					   : f->kind == EBPF_CTX_PKT_END ? V_PTR_PACKET_END
 									 : V_PTR_PACKET_META);
 			if (f->kind != EBPF_CTX_PKT_END)
@@ -116,7 +130,9 @@ static int check_ctx(struct venv *env, uint32_t regno, const struct vreg *base, 
 		}
 		return note_access(env, true, (int)k, (int)(o - f->off), acc);
 	}
-	return venv_refuse(env, rm, "invalid context access at offset %" PRId64 " size %u (no such field in %s's context)",
+	return venv_refuse(env, rm,
+			   "invalid context access at offset %" PRId64
+			   " size %u (no such field in %s's context)",
 			   o, size, t->name);
 }
 
@@ -128,17 +144,22 @@ static int check_region(struct venv *env, uint32_t regno, const struct vreg *bas
 	uint64_t hi;
 
 	if (base->smin < 0 && !(base->smin >= -(1LL << 30)))
-		return venv_refuse(env, rbit(regno), "%s access with an unbounded negative offset", what);
+		return venv_refuse(env, rbit(regno), "%s access with an unbounded negative offset",
+				   what);
 	if (lo < 0)
-		return venv_refuse(env, rbit(regno), "%s access out of bounds: offset %" PRId64 " is negative",
-				   what, lo);
+		return venv_refuse(env, rbit(regno),
+				   "%s access out of bounds: offset %" PRId64 " is negative", what,
+				   lo);
 	if (base->umax > (1ULL << 32) && base->smin >= 0)
-		return venv_refuse(env, rbit(regno), "%s access with an unbounded offset (umax %" PRIu64 ")",
-				   what, base->umax);
-	hi = (uint64_t)((int64_t)base->off + off) + (base->smin >= 0 ? base->umax : (uint64_t)base->smax) + size;
+		return venv_refuse(env, rbit(regno),
+				   "%s access with an unbounded offset (umax %" PRIu64 ")", what,
+				   base->umax);
+	hi = (uint64_t)((int64_t)base->off + off) +
+	     (base->smin >= 0 ? base->umax : (uint64_t)base->smax) + size;
 	if (hi > limit)
 		return venv_refuse(env, rbit(regno),
-				   "%s access out of bounds: up to byte %" PRIu64 " of %" PRIu64 " (offset %d%+d, size %" PRIu64 ")",
+				   "%s access out of bounds: up to byte %" PRIu64 " of %" PRIu64
+				   " (offset %d%+d, size %" PRIu64 ")",
 				   what, hi, limit, base->off, off, size);
 	return 0;
 }
@@ -171,7 +192,8 @@ static int check_stack(struct venv *env, uint32_t regno, const struct vreg *base
 {
 	struct vframe *fr = &env->cur.frames[base->frameno];
 	int64_t lo = (int64_t)base->off + off + base->smin;
-	int64_t hi = (int64_t)base->off + off + base->smax + (int64_t)(acc >= VACC_HELPER_READ ? max_size : size);
+	int64_t hi = (int64_t)base->off + off + base->smax +
+		     (int64_t)(acc >= VACC_HELPER_READ ? max_size : size);
 	bool var = !tnum_is_const(base->var);
 	uint16_t rm = rbit(regno);
 	unsigned slot, byte;
@@ -179,7 +201,9 @@ static int check_stack(struct venv *env, uint32_t regno, const struct vreg *base
 	if (base->smin < -(1LL << 30) || base->smax > (1LL << 30))
 		return venv_refuse(env, rm, "stack access with an unbounded offset");
 	if (lo < -EBPF_STACK_SIZE || hi > 0)
-		return venv_refuse(env, rm, "stack access out of bounds: bytes [%" PRId64 ", %" PRId64 ") of the %d-byte frame",
+		return venv_refuse(env, rm,
+				   "stack access out of bounds: bytes [%" PRId64 ", %" PRId64
+				   ") of the %d-byte frame",
 				   lo, hi, EBPF_STACK_SIZE);
 	if (hi <= lo)
 		return 0; /* zero-size helper access */
@@ -194,10 +218,14 @@ static int check_stack(struct venv *env, uint32_t regno, const struct vreg *base
 		int64_t o = lo;
 		if (vreg_is_ptr(val)) {
 			if (size != 8 || (o & 7))
-				return venv_refuse(env, rm | (uint16_t)0, "partial or misaligned store of a pointer (%s) to the stack would leak it",
+				return venv_refuse(env, rm | (uint16_t)0,
+						   "partial or misaligned store of a pointer (%s) "
+						   "to the stack would leak it",
 						   vtype_name(val->type));
 			if (val->type == V_PTR_STACK && val->frameno > base->frameno)
-				return venv_refuse(env, rm, "storing a pointer to a deeper stack frame into a caller's frame");
+				return venv_refuse(env, rm,
+						   "storing a pointer to a deeper stack frame into "
+						   "a caller's frame");
 		}
 		if (size == 8 && !(o & 7) && !(vreg_is_const(val) && !val->var.value)) {
 			stack_pos(o, &slot, &byte);
@@ -210,8 +238,9 @@ static int check_stack(struct venv *env, uint32_t regno, const struct vreg *base
 			if (slot_is_spill(&fr->slots[slot]))
 				destroy_spill(&fr->slots[slot]);
 			fr->slots[slot].stype[byte] =
-				vreg_is_const(val) && !(val->var.value >> ((b - o) * 8) & 0xff) ? STK_ZERO
-												 : STK_MISC;
+			    vreg_is_const(val) && !(val->var.value >> ((b - o) * 8) & 0xff)
+				? STK_ZERO
+				: STK_MISC;
 		}
 		return 0;
 	}
@@ -219,13 +248,16 @@ static int check_stack(struct venv *env, uint32_t regno, const struct vreg *base
 		/* variable offset or helper-filled: bytes that may be written lose spills; bytes
 		 * written for sure (constant offset) become initialised */
 		if (acc == VACC_WRITE && vreg_is_ptr(val))
-			return venv_refuse(env, rm, "variable-offset store of a pointer to the stack");
+			return venv_refuse(env, rm,
+					   "variable-offset store of a pointer to the stack");
 		for (int64_t b = lo; b < hi; b++) {
 			stack_pos(b, &slot, &byte);
 			struct vslot *s = &fr->slots[slot];
 			if (slot_is_spill(s)) {
 				if (vreg_is_ptr(&s->spill) && var)
-					return venv_refuse(env, rm, "variable-offset write may overwrite a spilled pointer at fp%+" PRId64,
+					return venv_refuse(env, rm,
+							   "variable-offset write may overwrite a "
+							   "spilled pointer at fp%+" PRId64,
 							   b);
 				destroy_spill(s);
 			}
@@ -251,12 +283,17 @@ static int check_stack(struct venv *env, uint32_t regno, const struct vreg *base
 			struct vslot *s = &fr->slots[slot];
 			uint8_t t = s->stype[byte];
 			if (t == STK_INVALID)
-				return venv_refuse(env, rm, "read of uninitialised stack byte fp%+" PRId64 " (frame %u)", b,
-						   base->frameno);
+				return venv_refuse(env, rm,
+						   "read of uninitialised stack byte fp%+" PRId64
+						   " (frame %u)",
+						   b, base->frameno);
 			if (t == STK_SPILL && vreg_is_ptr(&s->spill))
-				return venv_refuse(env, rm, "%s of a spilled pointer (%s) at fp%+" PRId64 " would leak it",
-						   acc == VACC_ATOMIC ? "atomic operation on part" :
-						   acc == VACC_HELPER_READ ? "helper read" : "partial read",
+				return venv_refuse(env, rm,
+						   "%s of a spilled pointer (%s) at fp%+" PRId64
+						   " would leak it",
+						   acc == VACC_ATOMIC ? "atomic operation on part"
+						   : acc == VACC_HELPER_READ ? "helper read"
+									     : "partial read",
 						   vtype_name(s->spill.type), b);
 			if (t != STK_ZERO)
 				allzero = false;
@@ -293,16 +330,20 @@ int vcheck_mem(struct venv *env, uint32_t regno, const struct vreg *base, int32_
 		return venv_refuse(env, rm, "storing an uninitialised register");
 	switch (base->type) {
 	case V_NOT_INIT:
-		return venv_refuse(env, rm, "R%u is not initialised (read before any write)", regno);
+		return venv_refuse(env, rm, "R%u is not initialised (read before any write)",
+				   regno);
 	case V_SCALAR:
-		return venv_refuse(env, rm, "R%u is a scalar, not a pointer: invalid memory access", regno);
+		return venv_refuse(env, rm, "R%u is a scalar, not a pointer: invalid memory access",
+				   regno);
 	case V_PTR_MAP_VALUE_OR_NULL:
 	case V_PTR_MEM_OR_NULL:
-		return venv_refuse(env, rm, "R%u may be NULL (%s): check it against 0 before the access",
+		return venv_refuse(env, rm,
+				   "R%u may be NULL (%s): check it against 0 before the access",
 				   regno, vtype_name(base->type));
 	case V_CONST_MAP_PTR:
 	case V_PTR_PACKET_END:
-		return venv_refuse(env, rm, "R%u: memory access through a %s pointer is not allowed", regno,
+		return venv_refuse(env, rm,
+				   "R%u: memory access through a %s pointer is not allowed", regno,
 				   vtype_name(base->type));
 	case V_PTR_CTX:
 		if (env->type->ctx_is_buffer)
@@ -334,22 +375,26 @@ int vcheck_mem(struct venv *env, uint32_t regno, const struct vreg *base, int32_
 	case V_PTR_PACKET:
 	case V_PTR_PACKET_META:
 		if (base->smin < 0 || base->umax > MAX_PACKET_OFF)
-			return venv_refuse(env, rm, "packet pointer with an unbounded variable offset");
+			return venv_refuse(env, rm,
+					   "packet pointer with an unbounded variable offset");
 		if (acc == VACC_ATOMIC)
 			return venv_refuse(env, rm, "atomic operation on packet data");
 		{
 			int64_t o = (int64_t)base->off + off;
 			if (o < 0 || o + size > base->range)
-				return venv_refuse(env, rm,
-						   "%s access out of bounds: bytes [%" PRId64 ", %" PRId64 ") but only %u checked against %s",
-						   base->type == V_PTR_PACKET ? "packet" : "packet metadata", o,
-						   o + size, base->range,
-						   base->type == V_PTR_PACKET ? "data_end" : "data");
+				return venv_refuse(
+				    env, rm,
+				    "%s access out of bounds: bytes [%" PRId64 ", %" PRId64
+				    ") but only %u checked against %s",
+				    base->type == V_PTR_PACKET ? "packet" : "packet metadata", o,
+				    o + size, base->range,
+				    base->type == V_PTR_PACKET ? "data_end" : "data");
 		}
 		err = 0;
 		break;
 	default:
-		return venv_refuse(env, rm, "invalid memory access through %s", vtype_name(base->type));
+		return venv_refuse(env, rm, "invalid memory access through %s",
+				   vtype_name(base->type));
 	}
 	if (err)
 		return err;
@@ -366,28 +411,34 @@ int vcheck_helper_mem(struct venv *env, uint32_t regno, uint64_t min_size, uint6
 
 	(void)min_size;
 	if (max_size > MAX_HELPER_SIZE)
-		return venv_refuse(env, rbit(regno) | rbit(regno + 1), "helper memory size is not bounded");
+		return venv_refuse(env, rbit(regno) | rbit(regno + 1),
+				   "helper memory size is not bounded");
 	if (base.type == V_PTR_STACK)
 		return check_stack(env, regno, &base, 0, (uint32_t)max_size, acc, NULL, NULL, false,
 				   max_size);
 	if (base.type == V_PTR_PACKET || base.type == V_PTR_PACKET_META) {
 		int64_t o = base.off;
 		if (base.smin < 0 || base.umax > MAX_PACKET_OFF)
-			return venv_refuse(env, rbit(regno), "packet pointer with an unbounded variable offset");
+			return venv_refuse(env, rbit(regno),
+					   "packet pointer with an unbounded variable offset");
 		if (o < 0 || (uint64_t)o + max_size > base.range)
-			return venv_refuse(env, rbit(regno), "helper access to packet out of bounds: %" PRIu64 " bytes at %" PRId64 ", only %u checked",
+			return venv_refuse(env, rbit(regno),
+					   "helper access to packet out of bounds: %" PRIu64
+					   " bytes at %" PRId64 ", only %u checked",
 					   max_size, o, base.range);
 		return 0;
 	}
 	if (base.type == V_PTR_MAP_VALUE || base.type == V_PTR_MEM) {
 		if (acc == VACC_HELPER_WRITE && base.mem_rdonly)
-			return venv_refuse(env, rbit(regno), "helper would write into read-only memory");
+			return venv_refuse(env, rbit(regno),
+					   "helper would write into read-only memory");
 		err = check_region(env, regno, &base, 0, max_size, base.mem_size,
 				   base.type == V_PTR_MEM ? "memory" : "map value");
 		return err;
 	}
 	if (base.type == V_NOT_INIT)
-		return venv_refuse(env, rbit(regno), "R%u is not initialised (read before any write)", regno);
+		return venv_refuse(env, rbit(regno),
+				   "R%u is not initialised (read before any write)", regno);
 	if (base.type == V_SCALAR && max_size == 0)
 		return 0;
 	return venv_refuse(env, rbit(regno), "R%u (%s) is not valid helper memory", regno,
@@ -443,7 +494,8 @@ static bool str_in_rodata(const struct vreg *r)
 	uint32_t type, ks, vs, me;
 	bool ro;
 
-	if (r->type != V_PTR_MAP_VALUE || !tnum_is_const(r->var) || !vmap_info(r->map, &type, &ks, &vs, &me, &ro) || !ro)
+	if (r->type != V_PTR_MAP_VALUE || !tnum_is_const(r->var) ||
+	    !vmap_info(r->map, &type, &ks, &vs, &me, &ro) || !ro)
 		return false;
 	v = vmap_direct_value(r->map);
 	if (!v)
@@ -465,7 +517,8 @@ int vcheck_helper_call(struct venv *env, const struct ebpf_insn *insn, uint32_t 
 
 	(void)insn;
 	if (!h)
-		return venv_refuse(env, 0, "helper %u is not available to %s programs", id, env->type->name);
+		return venv_refuse(env, 0, "helper %u is not available to %s programs", id,
+				   env->type->name);
 	for (unsigned a = 0; a < 5; a++) {
 		uint32_t rn = a + 1;
 		enum ebpf_arg_kind k = h->arg[a];
@@ -476,29 +529,38 @@ int vcheck_helper_call(struct venv *env, const struct ebpf_insn *insn, uint32_t 
 		if (k == EBPF_ARG_NONE)
 			continue;
 		if (r->type == V_NOT_INIT)
-			return venv_refuse(env, rbit(rn), "%s: argument R%u is not initialised", h->name, rn);
+			return venv_refuse(env, rbit(rn), "%s: argument R%u is not initialised",
+					   h->name, rn);
 		switch (k) {
 		case EBPF_ARG_ANYTHING:
 			if (r->type != V_SCALAR)
-				return venv_refuse(env, rbit(rn), "%s: R%u must be a scalar, passing a pointer (%s) would leak it",
+				return venv_refuse(env, rbit(rn),
+						   "%s: R%u must be a scalar, passing a pointer "
+						   "(%s) would leak it",
 						   h->name, rn, vtype_name(r->type));
 			break;
 		case EBPF_ARG_CONST_MAP_PTR:
 			if (r->type != V_CONST_MAP_PTR)
-				return venv_refuse(env, rbit(rn), "%s: R%u must be a map (lddw of a map), got %s",
+				return venv_refuse(env, rbit(rn),
+						   "%s: R%u must be a map (lddw of a map), got %s",
 						   h->name, rn, vtype_name(r->type));
 			map = r->map;
 			if (!vmap_info(map, &mtype, &ks, &vs, &me, &ro))
 				return venv_refuse(env, rbit(rn), "%s: unusable map", h->name);
 			if (h->map_types && !(h->map_types & (1ULL << mtype)))
-				return venv_refuse(env, rbit(rn), "%s: map type %s is not accepted", h->name,
-						   ebpf_map_type_name((enum ebpf_map_type)mtype) ? ebpf_map_type_name((enum ebpf_map_type)mtype) : "?");
+				return venv_refuse(
+				    env, rbit(rn), "%s: map type %s is not accepted", h->name,
+				    ebpf_map_type_name((enum ebpf_map_type)mtype)
+					? ebpf_map_type_name((enum ebpf_map_type)mtype)
+					: "?");
 			break;
 		case EBPF_ARG_PTR_TO_MAP_KEY:
 		case EBPF_ARG_PTR_TO_MAP_VALUE:
 			if (!map)
-				return venv_refuse(env, rbit(rn), "%s: no map argument before R%u", h->name, rn);
-			if ((err = vcheck_helper_mem(env, rn, 0, k == EBPF_ARG_PTR_TO_MAP_KEY ? ks : vs,
+				return venv_refuse(env, rbit(rn), "%s: no map argument before R%u",
+						   h->name, rn);
+			if ((err = vcheck_helper_mem(env, rn, 0,
+						     k == EBPF_ARG_PTR_TO_MAP_KEY ? ks : vs,
 						     VACC_HELPER_READ)))
 				return err;
 			break;
@@ -507,18 +569,27 @@ int vcheck_helper_call(struct venv *env, const struct ebpf_insn *insn, uint32_t 
 			struct vreg *sz;
 			enum ebpf_arg_kind nk = a + 1 < 5 ? h->arg[a + 1] : EBPF_ARG_NONE;
 			if (nk != EBPF_ARG_CONST_SIZE && nk != EBPF_ARG_CONST_SIZE_OR_ZERO)
-				return venv_refuse(env, 0, "%s: prototype without a size after a memory argument", h->name);
+				return venv_refuse(
+				    env, 0, "%s: prototype without a size after a memory argument",
+				    h->name);
 			sz = &regs[rn + 1];
 			if (sz->type == V_NOT_INIT)
-				return venv_refuse(env, rbit(rn + 1), "%s: size R%u is not initialised", h->name, rn + 1);
+				return venv_refuse(env, rbit(rn + 1),
+						   "%s: size R%u is not initialised", h->name,
+						   rn + 1);
 			if (sz->type != V_SCALAR)
-				return venv_refuse(env, rbit(rn + 1), "%s: size R%u must be a scalar", h->name, rn + 1);
+				return venv_refuse(env, rbit(rn + 1),
+						   "%s: size R%u must be a scalar", h->name,
+						   rn + 1);
 			if (sz->smin < 0)
-				return venv_refuse(env, rbit(rn + 1), "%s: size R%u may be negative", h->name, rn + 1);
+				return venv_refuse(env, rbit(rn + 1),
+						   "%s: size R%u may be negative", h->name, rn + 1);
 			if (nk == EBPF_ARG_CONST_SIZE && sz->umin == 0)
-				return venv_refuse(env, rbit(rn + 1), "%s: size R%u may be 0", h->name, rn + 1);
+				return venv_refuse(env, rbit(rn + 1), "%s: size R%u may be 0",
+						   h->name, rn + 1);
 			if (sz->umax > MAX_HELPER_SIZE)
-				return venv_refuse(env, rbit(rn) | rbit(rn + 1), "%s: size R%u is not bounded", h->name, rn + 1);
+				return venv_refuse(env, rbit(rn) | rbit(rn + 1),
+						   "%s: size R%u is not bounded", h->name, rn + 1);
 			if ((err = vcheck_helper_mem(env, rn, sz->umin, sz->umax,
 						     k == EBPF_ARG_PTR_TO_MEM ? VACC_HELPER_READ
 									      : VACC_HELPER_WRITE)))
@@ -529,28 +600,37 @@ int vcheck_helper_call(struct venv *env, const struct ebpf_insn *insn, uint32_t 
 		case EBPF_ARG_CONST_SIZE:
 		case EBPF_ARG_CONST_SIZE_OR_ZERO:
 			if (r->type != V_SCALAR || r->umax > MAX_HELPER_SIZE)
-				return venv_refuse(env, rbit(rn), "%s: R%u must be a bounded size", h->name, rn);
+				return venv_refuse(env, rbit(rn), "%s: R%u must be a bounded size",
+						   h->name, rn);
 			break;
 		case EBPF_ARG_PTR_TO_CTX:
 			if (r->type != V_PTR_CTX || r->off || !vreg_var_is_zero(r))
-				return venv_refuse(env, rbit(rn), "%s: R%u must be the unmodified context pointer",
+				return venv_refuse(env, rbit(rn),
+						   "%s: R%u must be the unmodified context pointer",
 						   h->name, rn);
 			break;
 		case EBPF_ARG_PTR_TO_STR:
 			if (!str_in_rodata(r))
-				return venv_refuse(env, rbit(rn), "%s: R%u must point to a NUL-terminated string in read-only global data",
+				return venv_refuse(env, rbit(rn),
+						   "%s: R%u must point to a NUL-terminated string "
+						   "in read-only global data",
 						   h->name, rn);
 			break;
 		case EBPF_ARG_SCALAR_PTR_TEST:
 			break;
 		case EBPF_ARG_CONST_ALLOC_SIZE:
 			if (!vreg_is_const(r) || !r->var.value || r->var.value > MAX_HELPER_SIZE)
-				return venv_refuse(env, rbit(rn), "%s: R%u must be a known constant size > 0", h->name, rn);
+				return venv_refuse(env, rbit(rn),
+						   "%s: R%u must be a known constant size > 0",
+						   h->name, rn);
 			alloc_size = (uint32_t)r->var.value;
 			break;
 		case EBPF_ARG_PTR_TO_ALLOC_MEM:
-			if (r->type != V_PTR_MEM || !r->ref_obj_id || r->off || !vreg_var_is_zero(r))
-				return venv_refuse(env, rbit(rn), "%s: R%u must be the unmodified, NULL-checked pointer from the reserving helper",
+			if (r->type != V_PTR_MEM || !r->ref_obj_id || r->off ||
+			    !vreg_var_is_zero(r))
+				return venv_refuse(env, rbit(rn),
+						   "%s: R%u must be the unmodified, NULL-checked "
+						   "pointer from the reserving helper",
 						   h->name, rn);
 			vmark_refs_released(env, r->ref_obj_id);
 			break;
@@ -560,7 +640,8 @@ int vcheck_helper_call(struct venv *env, const struct ebpf_insn *insn, uint32_t 
 	}
 	if (id == 12 /* bpf_tail_call */) {
 		if (env->cur.curframe)
-			return venv_refuse(env, 0, "tail call from a bpf-to-bpf function is not supported");
+			return venv_refuse(env, 0,
+					   "tail call from a bpf-to-bpf function is not supported");
 		if (env->cur.nrefs)
 			return venv_refuse(env, 0, "tail call with an unreleased reference");
 		/* when it succeeds, the target's result is the program's: unknown */
@@ -593,7 +674,8 @@ int vcheck_helper_call(struct venv *env, const struct ebpf_insn *insn, uint32_t 
 		break;
 	case EBPF_RET_PTR_TO_MAP_VALUE_OR_NULL:
 		if (!map)
-			return venv_refuse(env, 0, "%s: returns a map value but has no map argument", h->name);
+			return venv_refuse(
+			    env, 0, "%s: returns a map value but has no map argument", h->name);
 		vreg_mark_ptr(&regs[0], V_PTR_MAP_VALUE_OR_NULL);
 		regs[0].map = map;
 		regs[0].mem_size = vs;
@@ -602,7 +684,8 @@ int vcheck_helper_call(struct venv *env, const struct ebpf_insn *insn, uint32_t 
 		break;
 	case EBPF_RET_PTR_TO_MEM_OR_NULL:
 		if (!alloc_size)
-			return venv_refuse(env, 0, "%s: returns memory but has no size argument", h->name);
+			return venv_refuse(env, 0, "%s: returns memory but has no size argument",
+					   h->name);
 		if (env->cur.nrefs >= MAX_REFS)
 			return venv_refuse(env, 0, "too many unreleased references");
 		vreg_mark_ptr(&regs[0], V_PTR_MEM_OR_NULL);

@@ -18,7 +18,7 @@ struct tnum {
 	uint64_t mask;
 };
 
-#define TNUM(v, m) ((struct tnum){ .value = (v), .mask = (m) })
+#define TNUM(v, m) ((struct tnum){.value = (v), .mask = (m)})
 extern const struct tnum tnum_unknown;
 
 struct tnum tnum_const(uint64_t v);
@@ -46,28 +46,28 @@ int tnum_sbin(char *buf, size_t len, struct tnum a);
 enum vtype {
 	V_NOT_INIT = 0,
 	V_SCALAR,
-	V_PTR_CTX,          /* the context struct */
-	V_PTR_STACK,        /* a stack frame (frameno) */
-	V_PTR_MAP_VALUE,    /* value of map (map) */
+	V_PTR_CTX,	 /* the context struct */
+	V_PTR_STACK,	 /* a stack frame (frameno) */
+	V_PTR_MAP_VALUE, /* value of map (map) */
 	V_PTR_MAP_VALUE_OR_NULL,
-	V_CONST_MAP_PTR,    /* a map itself (lddw src 1/5) */
-	V_PTR_PACKET,       /* packet data */
-	V_PTR_PACKET_END,   /* packet end */
-	V_PTR_PACKET_META,  /* packet metadata */
-	V_PTR_MEM,          /* mem_size bytes: the mem:SIZE buffer or helper memory */
+	V_CONST_MAP_PTR,   /* a map itself (lddw src 1/5) */
+	V_PTR_PACKET,	   /* packet data */
+	V_PTR_PACKET_END,  /* packet end */
+	V_PTR_PACKET_META, /* packet metadata */
+	V_PTR_MEM,	   /* mem_size bytes: the mem:SIZE buffer or helper memory */
 	V_PTR_MEM_OR_NULL,
 };
 
 /* A register: its type, for pointers a fixed offset (off) plus a variable part, and for scalars
  * (and the variable part of pointers) the known bits and four ranges (Linux's representation). */
 struct vreg {
-	uint8_t type;        /* enum vtype */
-	uint8_t frameno;     /* V_PTR_STACK: which frame */
-	uint8_t mem_rdonly;  /* V_PTR_MEM: read-only memory */
+	uint8_t type;	    /* enum vtype */
+	uint8_t frameno;    /* V_PTR_STACK: which frame */
+	uint8_t mem_rdonly; /* V_PTR_MEM: read-only memory */
 	uint8_t pad;
-	int32_t off;         /* pointers: fixed offset */
-	uint32_t id;         /* null checks (or_null types) and packet ranges share an id */
-	uint32_t range;      /* packet pointers: bytes [ptr, ptr+range) known inside the packet */
+	int32_t off;	     /* pointers: fixed offset */
+	uint32_t id;	     /* null checks (or_null types) and packet ranges share an id */
+	uint32_t range;	     /* packet pointers: bytes [ptr, ptr+range) known inside the packet */
 	uint32_t mem_size;   /* V_PTR_MEM size; map value size for map values */
 	uint32_t ref_obj_id; /* acquired reference (ring buffer records), 0 if none */
 	const void *map;     /* struct ebpf_map * for map values and map pointers */
@@ -81,9 +81,9 @@ struct vreg {
 /* stack byte states */
 enum {
 	STK_INVALID = 0, /* never written: reading it is refused */
-	STK_MISC,        /* some scalar bytes */
-	STK_ZERO,        /* known zero */
-	STK_SPILL,       /* part of an 8-byte spilled register (slot.spill) */
+	STK_MISC,	 /* some scalar bytes */
+	STK_ZERO,	 /* known zero */
+	STK_SPILL,	 /* part of an 8-byte spilled register (slot.spill) */
 };
 
 struct vslot {
@@ -96,8 +96,8 @@ struct vslot {
 
 struct vframe {
 	struct vreg regs[EBPF_NREGS];
-	int callsite;   /* insn of the call that created the frame, -1 for main */
-	int subprog;    /* index into the verifier's subprogram table */
+	int callsite;	 /* insn of the call that created the frame, -1 for main */
+	int subprog;	 /* index into the verifier's subprogram table */
 	uint16_t nslots; /* allocated 8-byte slots (from the top of the frame) */
 	struct vslot *slots;
 };
@@ -114,8 +114,9 @@ void vreg_mark_unknown(struct vreg *r);
 void vreg_mark_const(struct vreg *r, uint64_t v);
 void vreg_mark_not_init(struct vreg *r);
 void vreg_mark_ptr(struct vreg *r, enum vtype t);
-void vreg_bound_size(struct vreg *r, unsigned size, bool sign_extend); /* unknown value of size bytes */
-bool vreg_sync(struct vreg *r); /* tighten bounds; false when empty (contradiction) */
+void vreg_bound_size(struct vreg *r, unsigned size,
+		     bool sign_extend); /* unknown value of size bytes */
+bool vreg_sync(struct vreg *r);		/* tighten bounds; false when empty (contradiction) */
 bool vreg_is_const(const struct vreg *r);
 bool vreg_is_ptr(const struct vreg *r);
 bool vreg_var_is_zero(const struct vreg *r);
@@ -136,8 +137,8 @@ void vstate_free(struct vstate *s);
 int vframe_grow(struct vframe *f, unsigned nslots);
 /* old subsumes cur (every concrete state of cur is one of old) for the registers in live
  * (per frame), compare exact when exact */
-bool vstate_subsumes(const struct vstate *old, const struct vstate *cur, const uint16_t *live_per_frame,
-		     bool exact);
+bool vstate_subsumes(const struct vstate *old, const struct vstate *cur,
+		     const uint16_t *live_per_frame, bool exact);
 bool vreg_subsumes(const struct vreg *old, const struct vreg *cur, void *idmap, bool exact);
 
 /* ---- log (verifier_log.c) ---------------------------------------------------------------- */
@@ -158,16 +159,16 @@ const char *vtype_name(uint8_t t);
 struct vstored;
 
 struct vsubprog {
-	uint32_t start, end; /* [start, end) slots */
+	uint32_t start, end;  /* [start, end) slots */
 	uint32_t stack_depth; /* bytes used by the frame (max over paths) */
 	bool reachable;
 };
 
 enum {
-	AUX_PRUNE = 1,     /* jump target or branch fall-through: states are stored here */
-	AUX_SEEN = 2,      /* processed at least once */
-	AUX_LDDW2 = 4,     /* second slot of lddw */
-	AUX_CTX_ACCESS = 8, /* the memory access went through the context pointer */
+	AUX_PRUNE = 1,	       /* jump target or branch fall-through: states are stored here */
+	AUX_SEEN = 2,	       /* processed at least once */
+	AUX_LDDW2 = 4,	       /* second slot of lddw */
+	AUX_CTX_ACCESS = 8,    /* the memory access went through the context pointer */
 	AUX_OTHER_ACCESS = 16, /* ... through another pointer */
 };
 
@@ -217,7 +218,7 @@ struct venv {
 
 /* refuses the program at env->pc with a reason; regs: registers to show. Returns -EACCES. */
 int venv_refuse(struct venv *env, uint16_t regs, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* memory access through register regno (value in base) at base + off, size bytes */
 enum vaccess { VACC_READ, VACC_WRITE, VACC_ATOMIC, VACC_HELPER_READ, VACC_HELPER_WRITE };

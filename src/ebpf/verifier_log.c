@@ -45,18 +45,18 @@ void vlog_printf(struct vlog *l, const char *fmt, ...)
 const char *vtype_name(uint8_t t)
 {
 	static const char *const names[] = {
-		[V_NOT_INIT] = "uninit",
-		[V_SCALAR] = "scalar",
-		[V_PTR_CTX] = "ctx",
-		[V_PTR_STACK] = "fp",
-		[V_PTR_MAP_VALUE] = "map_value",
-		[V_PTR_MAP_VALUE_OR_NULL] = "map_value_or_null",
-		[V_CONST_MAP_PTR] = "map_ptr",
-		[V_PTR_PACKET] = "pkt",
-		[V_PTR_PACKET_END] = "pkt_end",
-		[V_PTR_PACKET_META] = "pkt_meta",
-		[V_PTR_MEM] = "mem",
-		[V_PTR_MEM_OR_NULL] = "mem_or_null",
+	    [V_NOT_INIT] = "uninit",
+	    [V_SCALAR] = "scalar",
+	    [V_PTR_CTX] = "ctx",
+	    [V_PTR_STACK] = "fp",
+	    [V_PTR_MAP_VALUE] = "map_value",
+	    [V_PTR_MAP_VALUE_OR_NULL] = "map_value_or_null",
+	    [V_CONST_MAP_PTR] = "map_ptr",
+	    [V_PTR_PACKET] = "pkt",
+	    [V_PTR_PACKET_END] = "pkt_end",
+	    [V_PTR_PACKET_META] = "pkt_meta",
+	    [V_PTR_MEM] = "mem",
+	    [V_PTR_MEM_OR_NULL] = "mem_or_null",
 	};
 	return t < sizeof(names) / sizeof(names[0]) && names[t] ? names[t] : "?";
 }
@@ -67,11 +67,14 @@ static int fmt_var(char *buf, size_t len, const struct vreg *r, bool scalar)
 	size_t n = 0;
 	const char *sep = "";
 
-#define P(...)                                                                                   \
-	do {                                                                                     \
-		int k_ = snprintf(buf + n, n < len ? len - n : 0, __VA_ARGS__);                  \
-		if (k_ > 0)                                                                      \
-			n += (size_t)k_;                                                         \
+	if (len)
+		buf[0] = 0;
+
+#define P(...)                                                                  \
+	do {                                                                    \
+		int k_ = snprintf(buf + n, n < len ? len - n : 0, __VA_ARGS__); \
+		if (k_ > 0)                                                     \
+			n += (size_t)k_;                                        \
 	} while (0)
 	if (tnum_is_const(r->var)) {
 		if (scalar)
@@ -130,8 +133,8 @@ int vreg_format(char *buf, size_t len, const struct vreg *r)
 		return snprintf(buf, len, "uninit");
 	if (r->type == V_SCALAR) {
 		fmt_var(var, sizeof(var), r, true);
-		if (tnum_is_const(r->var))
-			return snprintf(buf, len, "%s", var);
+		if (tnum_is_const(r->var) || !var[0])
+			return snprintf(buf, len, "%s", var[0] ? var : "scalar");
 		return snprintf(buf, len, "scalar(%s)", var);
 	}
 	fmt_var(var, sizeof(var), r, false);

@@ -230,13 +230,20 @@ static uint64_t alu_concrete(uint8_t op, bool is32, int16_t off, uint64_t a, uin
 		int32_t sx = (int32_t)x, sy = (int32_t)y;
 
 		switch (op) {
-		case EBPF_ALU_ADD: r = x + y; break;
-		case EBPF_ALU_SUB: r = x - y; break;
-		case EBPF_ALU_MUL: r = x * y; break;
+		case EBPF_ALU_ADD:
+			r = x + y;
+			break;
+		case EBPF_ALU_SUB:
+			r = x - y;
+			break;
+		case EBPF_ALU_MUL:
+			r = x * y;
+			break;
 		case EBPF_ALU_DIV:
 			if (off == 1)
-				r = !sy ? 0 : (sx == INT32_MIN && sy == -1) ? (uint32_t)INT32_MIN
-									      : (uint32_t)(sx / sy);
+				r = !sy				    ? 0
+				    : (sx == INT32_MIN && sy == -1) ? (uint32_t)INT32_MIN
+								    : (uint32_t)(sx / sy);
 			else
 				r = y ? x / y : 0;
 			break;
@@ -246,13 +253,27 @@ static uint64_t alu_concrete(uint8_t op, bool is32, int16_t off, uint64_t a, uin
 			else
 				r = y ? x % y : x;
 			break;
-		case EBPF_ALU_OR: r = x | y; break;
-		case EBPF_ALU_AND: r = x & y; break;
-		case EBPF_ALU_XOR: r = x ^ y; break;
-		case EBPF_ALU_LSH: r = x << (y & 31); break;
-		case EBPF_ALU_RSH: r = x >> (y & 31); break;
-		case EBPF_ALU_ARSH: r = (uint32_t)(sx >> (y & 31)); break;
-		case EBPF_ALU_NEG: r = -x; break;
+		case EBPF_ALU_OR:
+			r = x | y;
+			break;
+		case EBPF_ALU_AND:
+			r = x & y;
+			break;
+		case EBPF_ALU_XOR:
+			r = x ^ y;
+			break;
+		case EBPF_ALU_LSH:
+			r = x << (y & 31);
+			break;
+		case EBPF_ALU_RSH:
+			r = x >> (y & 31);
+			break;
+		case EBPF_ALU_ARSH:
+			r = (uint32_t)(sx >> (y & 31));
+			break;
+		case EBPF_ALU_NEG:
+			r = -x;
+			break;
 		case EBPF_ALU_MOV:
 			if (off == 8)
 				r = (uint32_t)(int32_t)(int8_t)y;
@@ -261,32 +282,45 @@ static uint64_t alu_concrete(uint8_t op, bool is32, int16_t off, uint64_t a, uin
 			else
 				r = y;
 			break;
-		default: r = 0; break;
+		default:
+			r = 0;
+			break;
 		}
 		return r;
 	} else {
 		int64_t sa = (int64_t)a, sb = (int64_t)b;
 
 		switch (op) {
-		case EBPF_ALU_ADD: return a + b;
-		case EBPF_ALU_SUB: return a - b;
-		case EBPF_ALU_MUL: return a * b;
+		case EBPF_ALU_ADD:
+			return a + b;
+		case EBPF_ALU_SUB:
+			return a - b;
+		case EBPF_ALU_MUL:
+			return a * b;
 		case EBPF_ALU_DIV:
 			if (off == 1)
-				return !sb ? 0 : (sa == INT64_MIN && sb == -1) ? (uint64_t)INT64_MIN
-									       : (uint64_t)(sa / sb);
+				return !sb			       ? 0
+				       : (sa == INT64_MIN && sb == -1) ? (uint64_t)INT64_MIN
+								       : (uint64_t)(sa / sb);
 			return b ? a / b : 0;
 		case EBPF_ALU_MOD:
 			if (off == 1)
 				return !sb ? a : (sb == -1) ? 0 : (uint64_t)(sa % sb);
 			return b ? a % b : a;
-		case EBPF_ALU_OR: return a | b;
-		case EBPF_ALU_AND: return a & b;
-		case EBPF_ALU_XOR: return a ^ b;
-		case EBPF_ALU_LSH: return a << (b & 63);
-		case EBPF_ALU_RSH: return a >> (b & 63);
-		case EBPF_ALU_ARSH: return (uint64_t)(sa >> (b & 63));
-		case EBPF_ALU_NEG: return -a;
+		case EBPF_ALU_OR:
+			return a | b;
+		case EBPF_ALU_AND:
+			return a & b;
+		case EBPF_ALU_XOR:
+			return a ^ b;
+		case EBPF_ALU_LSH:
+			return a << (b & 63);
+		case EBPF_ALU_RSH:
+			return a >> (b & 63);
+		case EBPF_ALU_ARSH:
+			return (uint64_t)(sa >> (b & 63));
+		case EBPF_ALU_NEG:
+			return -a;
 		case EBPF_ALU_MOV:
 			if (off == 8)
 				return (uint64_t)(int64_t)(int8_t)b;
@@ -295,7 +329,8 @@ static uint64_t alu_concrete(uint8_t op, bool is32, int16_t off, uint64_t a, uin
 			if (off == 32)
 				return (uint64_t)(int64_t)(int32_t)b;
 			return b;
-		default: return 0;
+		default:
+			return 0;
 		}
 	}
 }
@@ -493,8 +528,8 @@ static void movsx_abs(struct vreg *d, const struct vreg *s, unsigned bits)
 void vscalar_alu(struct vreg *dst, const struct vreg *src, uint8_t op, bool is32, int16_t off)
 {
 	struct vreg a, b, d;
-	bool sign = is32 && (op == EBPF_ALU_ARSH || (off == 1 && (op == EBPF_ALU_DIV ||
-								     op == EBPF_ALU_MOD)));
+	bool sign = is32 && (op == EBPF_ALU_ARSH ||
+			     (off == 1 && (op == EBPF_ALU_DIV || op == EBPF_ALU_MOD)));
 
 	if (op == EBPF_ALU_MOV) {
 		if (vreg_is_const(src)) {
@@ -568,9 +603,12 @@ void vscalar_alu(struct vreg *dst, const struct vreg *src, uint8_t op, bool is32
 static uint64_t bswap_bits(uint64_t v, unsigned bits)
 {
 	switch (bits) {
-	case 16: return __builtin_bswap16((uint16_t)v);
-	case 32: return __builtin_bswap32((uint32_t)v);
-	default: return __builtin_bswap64(v);
+	case 16:
+		return __builtin_bswap16((uint16_t)v);
+	case 32:
+		return __builtin_bswap32((uint32_t)v);
+	default:
+		return __builtin_bswap64(v);
 	}
 }
 
@@ -655,18 +693,30 @@ enum { JSET_NOT = 0xf0 }; /* internal op: (a & b) == 0 */
 static uint8_t negate_op(uint8_t op)
 {
 	switch (op) {
-	case EBPF_JMP_JEQ: return EBPF_JMP_JNE;
-	case EBPF_JMP_JNE: return EBPF_JMP_JEQ;
-	case EBPF_JMP_JGT: return EBPF_JMP_JLE;
-	case EBPF_JMP_JLE: return EBPF_JMP_JGT;
-	case EBPF_JMP_JGE: return EBPF_JMP_JLT;
-	case EBPF_JMP_JLT: return EBPF_JMP_JGE;
-	case EBPF_JMP_JSGT: return EBPF_JMP_JSLE;
-	case EBPF_JMP_JSLE: return EBPF_JMP_JSGT;
-	case EBPF_JMP_JSGE: return EBPF_JMP_JSLT;
-	case EBPF_JMP_JSLT: return EBPF_JMP_JSGE;
-	case EBPF_JMP_JSET: return JSET_NOT;
-	default: return op;
+	case EBPF_JMP_JEQ:
+		return EBPF_JMP_JNE;
+	case EBPF_JMP_JNE:
+		return EBPF_JMP_JEQ;
+	case EBPF_JMP_JGT:
+		return EBPF_JMP_JLE;
+	case EBPF_JMP_JLE:
+		return EBPF_JMP_JGT;
+	case EBPF_JMP_JGE:
+		return EBPF_JMP_JLT;
+	case EBPF_JMP_JLT:
+		return EBPF_JMP_JGE;
+	case EBPF_JMP_JSGT:
+		return EBPF_JMP_JSLE;
+	case EBPF_JMP_JSLE:
+		return EBPF_JMP_JSGT;
+	case EBPF_JMP_JSGE:
+		return EBPF_JMP_JSLT;
+	case EBPF_JMP_JSLT:
+		return EBPF_JMP_JSGE;
+	case EBPF_JMP_JSET:
+		return JSET_NOT;
+	default:
+		return op;
 	}
 }
 
@@ -863,8 +913,8 @@ int vstate_copy(struct vstate *dst, const struct vstate *src)
 			continue;
 		}
 		if (dst->frames[i].nslots != src->frames[i].nslots) {
-			struct vslot *s = realloc(dst->frames[i].slots,
-						  src->frames[i].nslots * sizeof(*s));
+			struct vslot *s =
+			    realloc(dst->frames[i].slots, src->frames[i].nslots * sizeof(*s));
 			if (!s)
 				return -ENOMEM;
 			dst->frames[i].slots = s;
@@ -1000,7 +1050,7 @@ static bool frame_subsumes(const struct vframe *o, const struct vframe *c, uint1
 bool vstate_subsumes(const struct vstate *old, const struct vstate *cur,
 		     const uint16_t *live_per_frame, bool exact)
 {
-	struct idmap idmap = { 0 };
+	struct idmap idmap = {0};
 
 	if (old->curframe != cur->curframe || old->nrefs != cur->nrefs)
 		return false;
