@@ -25,6 +25,7 @@ chmod 755 "$root/init"
 # modules.dep order: modprobe --show-depends prints the insmod lines dependencies first.
 n=0 seen=" "
 for m in "${mods[@]}"; do
+  deps=$(modprobe -S "$kver" --show-depends "$m")   # (no <(...): the nested rig has no /dev/fd)
   while read -r verb path _; do
     [[ $verb == insmod ]] || continue   # "builtin NAME": nothing to load
     name=$(basename "$path"); name=${name%%.ko*}
@@ -38,7 +39,7 @@ for m in "${mods[@]}"; do
       *.ko.gz) gzip -dc "$path" > "$dst";;
       *) cp "$path" "$dst";;
     esac
-  done < <(modprobe -S "$kver" --show-depends "$m")
+  done <<< "$deps"
 done
 [[ $n -gt 0 ]] || { echo "build-initramfs: no virtio modules found for $kver (built in?)" >&2; }
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$out"
