@@ -109,7 +109,8 @@ struct jit {
 	bool first;	    /* no previous pass yet: every branch takes its long form */
 	struct jit_func *funcs;
 	uint32_t nfuncs;
-	uint8_t *slot2; /* 1 for the second slot of an lddw */
+	uint8_t *slot2;	    /* 1 for the second slot of an lddw */
+	uint8_t *is_target; /* 1 for a slot some jump lands on */
 	uint32_t cur_func;
 	uint32_t pc;	  /* slot being compiled */
 	bool needs_state; /* r12 holds the run state */
@@ -261,7 +262,7 @@ static void emit_pops(struct jit *j, const struct jit_func *f)
 static void emit_epilogue(struct jit *j, const struct jit_func *f)
 {
 	if (f->frame) {
-		if (f->uses_fp && f->frame == EBPF_STACK_SIZE)
+		if (f->uses_fp) /* rbp = rsp after the pushes */
 			x86_mov_rr(&j->b, 8, X86_RSP, X86_RBP);
 		else
 			x86_alu_ri(&j->b, X86_EXT_ADD, 8, X86_RSP, (int32_t)f->frame);
@@ -987,6 +988,47 @@ static bool func_makes_calls(const struct jit *j, const struct jit_func *f)
 	return false;
 }
 
+/* Pairs of slots compiled together (the second one is no jump target):
+ *   mov64 d, s; add64/sub64 d, imm  ->  lea d, [s + imm]        (pointer + offset, bounds checks)
+ *   ldxh d, [s+off]; be16/bswap16 d ->  movzx d, word; rol d16, 8 (already zero-extended)
+ *   lsh64 d, 32; rsh64/arsh64 d, 32 ->  mov d32, d32 / movsxd d, d32 (clang's extension idioms)
+ * Returns true when it compiled slots i and i + 1. */
+static bool try_fuse(struct jit *j, uint32_t i, const struct jit_func *f)
+{
+	const struct ebpf_insn *a = &j->insns[i], *b = a + 1;
+
+	if (i + 1 >= f->end || j->is_target[i + 1] || a->dst >= EBPF_REG_FP || b->dst != a->dst ||
+	    b->src || b->off)
+		return false;
+	if (a->code == (EBPF_CLASS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X) && !a->off &&
+	    a->src <= EBPF_REG_FP && !j->blind &&
+	    (b->code == (EBPF_CLASS_ALU64 | EBPF_ALU_ADD) ||
+	     (b->code == (EBPF_CLASS_ALU64 | EBPF_ALU_SUB) && b->imm != INT32_MIN))) {
+		x86_lea(&j->b, R[a->dst], R[a->src],
+			b->code == (EBPF_CLASS_ALU64 | EBPF_ALU_ADD) ? b->imm : -b->imm);
+		return true;
+	}
+	if (a->code == (EBPF_CLASS_LDX | EBPF_MODE_MEM | EBPF_SIZE_H) && a->src <= EBPF_REG_FP &&
+	    b->imm == 16 &&
+	    (b->code == (EBPF_CLASS_ALU | EBPF_ALU_END | EBPF_SRC_X) ||
+	     b->code == (EBPF_CLASS_ALU64 | EBPF_ALU_END))) {
+		x86_load(&j->b, 2, false, R[a->dst], R[a->src], a->off);
+		x86_rol16_8(&j->b, R[a->dst]);
+		return true;
+	}
+	if (a->code == (EBPF_CLASS_ALU64 | EBPF_ALU_LSH) && a->imm == 32 && !a->src && !a->off &&
+	    b->imm == 32 &&
+	    (b->code == (EBPF_CLASS_ALU64 | EBPF_ALU_RSH) ||
+	     b->code == (EBPF_CLASS_ALU64 | EBPF_ALU_ARSH))) {
+		if (b->code == (EBPF_CLASS_ALU64 | EBPF_ALU_RSH))
+			x86_mov_rr(&j->b, 4, R[a->dst], R[a->dst]);
+		else
+			x86_movsx_rr(&j->b, 8, 4, R[a->dst], R[a->dst]);
+		return true;
+	}
+	return false;
+}
+
 static int emit_pass(struct jit *j)
 {
 	j->b.len = 0;
@@ -1009,6 +1051,11 @@ static int emit_pass(struct jit *j)
 			j->pc = i;
 			j->addr_cur[i] = start;
 			lastpc = i;
+			if (try_fuse(j, i, f)) {
+				j->addr_cur[++i] = (uint32_t)j->b.len;
+				lastpc = i;
+				continue;
+			}
 			rc = emit_insn(j, in, start);
 			if (rc)
 				return rc;
@@ -1103,6 +1150,27 @@ static int find_functions(struct jit *j)
 			}
 			i++;
 		}
+	}
+	j->is_target = calloc(n, 1);
+	if (!j->is_target) {
+		free(is_start);
+		return jit_fail(j, -ENOMEM, "out of memory");
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ebpf_insn *in = &j->insns[i];
+		uint8_t cls = EBPF_CLASS(in->code), op = EBPF_OP(in->code);
+
+		if ((cls == EBPF_CLASS_JMP || cls == EBPF_CLASS_JMP32) && op != EBPF_JMP_CALL &&
+		    op != EBPF_JMP_EXIT) {
+			int64_t t =
+			    (int64_t)i + 1 +
+			    (cls == EBPF_CLASS_JMP32 && op == EBPF_JMP_JA ? in->imm : in->off);
+
+			if (t >= 0 && t < n)
+				j->is_target[t] = 1;
+		}
+		if (ebpf_insn_is_lddw(in))
+			i++;
 	}
 	j->funcs = calloc(nf, sizeof(*j->funcs));
 	if (!j->funcs) {
@@ -1275,6 +1343,7 @@ out:
 	free(j.addr_cur);
 	free(j.funcs);
 	free(j.slot2);
+	free(j.is_target);
 	return rc;
 }
 

@@ -600,6 +600,39 @@ TEST(lddw_forms)
 	ebpf_map_put(m);
 }
 
+/* Slot pairs the JIT compiles together, and the same pairs when a jump lands in between. */
+TEST(fused_pairs)
+{
+	uint8_t mem[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x12, 0x34, 14, 15};
+
+	CHECK_EQ(run("mov %r2, %r1\nadd %r2, 5\nldxb %r0, [%r2+0]\nexit", mem, 16), 5);
+	CHECK_EQ(run("mov %r2, %r1\nadd %r2, 15\nsub %r2, 3\nldxb %r0, [%r2+0]\nexit", mem, 16),
+		 0x12);
+	CHECK_EQ(run("mov %r2, %r1\nsub %r2, -7\nldxb %r0, [%r2+0]\nexit", mem, 16), 7);
+	CHECK_EQ(run("mov %r0, 1\nmov %r0, %r0\nsub %r0, -2147483648\nexit", NULL, 0),
+		 0x80000001ull);
+	CHECK_EQ(run("mov %r3, 5\nmov %r0, %r3\nadd %r0, -9\nexit", NULL, 0), (uint64_t)-4);
+	/* the second slot is a jump target: both must run separately */
+	CHECK_EQ(run("mov %r0, 5\nmov %r3, 100\njeq %r0, 5, +1\nmov %r0, %r3\nadd %r0, 1\nexit",
+		     NULL, 0),
+		 6);
+	CHECK_EQ(run("mov %r0, 5\nmov %r3, 100\njeq %r0, 6, +1\nmov %r0, %r3\nadd %r0, 1\nexit",
+		     NULL, 0),
+		 101);
+	/* ldxh + be16 / bswap16 */
+	CHECK_EQ(run("lddw %r0, -1\nldxh %r0, [%r1+12]\nbe16 %r0\nexit", mem, 16), 0x1234);
+	CHECK_EQ(run("lddw %r0, -1\nldxh %r0, [%r1+12]\nbswap16 %r0\nexit", mem, 16), 0x1234);
+	CHECK_EQ(run("ldxh %r0, [%r1+12]\nle16 %r0\nexit", mem, 16), 0x3412);
+	CHECK_EQ(run("mov %r0, 1\nldxh %r0, [%r1+12]\nja +0\nbe16 %r0\nexit", mem, 16), 0x1234);
+	/* lsh/rsh 32 and lsh/arsh 32 */
+	CHECK_EQ(run("lddw %r0, 0x12345678f0000000\nlsh %r0, 32\nrsh %r0, 32\nexit", NULL, 0),
+		 0xf0000000ull);
+	CHECK_EQ(run("lddw %r0, 0x12345678f0000000\nlsh %r0, 32\narsh %r0, 32\nexit", NULL, 0),
+		 0xfffffffff0000000ull);
+	CHECK_EQ(run("lddw %r0, 0x12345678f0000000\nlsh %r0, 32\nrsh %r0, 31\nexit", NULL, 0),
+		 0x1e0000000ull);
+}
+
 /* ---- calls ------------------------------------------------------------------------------------
  */
 
@@ -1023,6 +1056,7 @@ TEST(blinded_results_agree)
 	lddw_forms();
 	helper_calls();
 	bpf_to_bpf_calls();
+	fused_pairs();
 	blind_all = false;
 }
 
@@ -1101,7 +1135,7 @@ TEST(large_program)
 }
 
 HARNESS_MAIN(alu64_ops, alu32_ops, movsx, divmod_edges, shifts, byte_swaps, loads_stores, atomics,
-	     jumps, long_jumps, lddw_forms, helper_calls, unwind, callx, bpf_to_bpf_calls,
-	     call_depth_limit, preserves_host_registers, conformance_suite,
+	     jumps, long_jumps, fused_pairs, lddw_forms, helper_calls, unwind, callx,
+	     bpf_to_bpf_calls, call_depth_limit, preserves_host_registers, conformance_suite,
 	     conformance_suite_blinded, w_xor_x, constant_blinding, blinded_results_agree,
 	     refuses_malformed, large_program)
