@@ -132,7 +132,7 @@ exit
 === ringbuf-submitted-twice
 type: txdp
 map: ringbuf 0 0 4096
-reason: argument R1 is not initialised
+reason: R6 is not initialised
 lddw %r1, map_idx 0
 mov %r2, 8
 mov %r3, 0
