@@ -3,6 +3,7 @@
 # frames its output with "@@ FILE" ... "@@ END FILE STATUS" so the host side can count it.
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 export SRC BUILD=$SRC/build BULWARK_SHARED=${BULWARK_SHARED:-$SRC/../shared} IN_NESTED_RIG=1
+echo  # the rig console leaves escape codes without a newline before the first line
 for t in "$@"; do
   echo "@@ $t"
   timeout 900 bash "$SRC/$t" 2>&1 | tr -d '\r'
