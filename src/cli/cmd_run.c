@@ -28,6 +28,7 @@
 #include "dev/serial8250.h"
 #include "dev/virtio_blk.h"
 #include "dev/virtio_net.h"
+#include "sandbox/sandbox.h"
 #include "vmm/linux_boot.h"
 #include "vmm/testguest.h"
 #include "vmm/vcpu.h"
@@ -257,7 +258,7 @@ static void main_loop(struct run *r, int sfd)
 
 			if (read(sfd, &si, sizeof(si)) == sizeof(si))
 				vm_request_exit(&r->vm, VM_EXIT_STOPPED, "stopped by %s",
-						strsignal((int)si.ssi_signo));
+						si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
 		}
 		if (n == 3 && (p[2].revents & (POLLIN | POLLHUP | POLLERR))) {
 			uint8_t in[128], out[129];
@@ -369,6 +370,15 @@ static int run_main(int argc, char **argv)
 	if (vcpu_create_all(&r->vm, &st, err, sizeof(err))) {
 		bw_err("%s", err);
 		goto out;
+	}
+	if (!r->o.no_sandbox) {
+		struct sandbox_opts so = {.on_violation = SANDBOX_KILL};
+
+		/* every file, device and vCPU is open: from here on only the run loop's calls */
+		if (sandbox_enter(&so, err, sizeof(err))) {
+			bw_err("sandbox: %s", err);
+			goto out;
+		}
 	}
 	term_raw();
 	if (vcpu_start_all(&r->vm, err, sizeof(err))) {

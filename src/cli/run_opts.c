@@ -183,6 +183,9 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t 
 				return r;
 			o->n_nets++;
 			break;
+		case 'S':
+			o->no_sandbox = true;
+			break;
 		case 'h':
 			o->help = true;
 			return 0;

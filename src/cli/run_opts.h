@@ -33,6 +33,7 @@ struct run_opts {
 	unsigned n_disks;
 	struct run_net net[RUN_MAX_NETS];
 	unsigned n_nets;
+	bool no_sandbox;
 	bool help;
 };
 

@@ -31,7 +31,9 @@ TEST(defaults)
 	CHECK_EQ(o.cpus, 1);
 	CHECK_EQ(o.n_disks, 0);
 	CHECK_EQ(o.n_nets, 0);
-	CHECK(!o.initrd && !o.cmdline && !o.help);
+	CHECK(!o.initrd && !o.cmdline && !o.help && !o.no_sandbox);
+	CHECK_EQ(PARSE(&o, err, "--no-sandbox", "--kernel", "k"), 0);
+	CHECK(o.no_sandbox);
 }
 
 TEST(all_options)
