@@ -74,16 +74,6 @@ static void usage(FILE *out)
 	    RUN_MAX_NETS);
 }
 
-/* The device models and the loader come from other modules; until they are built in, bulwark
- * says so instead of failing to link. */
-#pragma weak pci_bus_create
-#pragma weak pci_bus_destroy
-#pragma weak virtio_blk_create
-#pragma weak virtio_blk_destroy
-#pragma weak virtio_net_create
-#pragma weak virtio_net_destroy
-#pragma weak linux_boot_load
-
 static struct termios saved_tio;
 static bool tio_saved;
 
@@ -169,13 +159,6 @@ static int setup_devices(struct run *r, bool testguest)
 			return e;
 		}
 		r->tg_exit_on = true;
-	}
-	if (!pci_bus_create) {
-		if (r->o.n_disks || r->o.n_nets) {
-			bw_err("--disk/--net: this bulwark is built without the PCI device models");
-			return -ENOTSUP;
-		}
-		return 0;
 	}
 	r->pci = pci_bus_create(h);
 	if (!r->pci) {
@@ -320,12 +303,6 @@ static int run_main(int argc, char **argv)
 			       r->o.disk[i].readonly ? R_OK : R_OK | W_OK))
 			goto out;
 	tg = testguest_detect(kbuf, klen) == 1;
-	if (!tg && !linux_boot_load) {
-		bw_err("kernel %s: not a CPL3 test guest, and this bulwark is built without the "
-		       "Linux loader",
-		       r->o.kernel);
-		goto out;
-	}
 	if (tg && (r->o.initrd || r->o.cmdline))
 		bw_warn("kernel %s is a CPL3 test guest: --initrd and --cmdline are ignored",
 			r->o.kernel);
