@@ -123,6 +123,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t 
 	    {"disk", required_argument, NULL, 'd'},
 	    {"net", required_argument, NULL, 'n'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"no-sandbox", no_argument, NULL, 'S'},
 	    {NULL, 0, NULL, 0},
 	};
 	uint64_t v;
