@@ -324,7 +324,7 @@ static int bundle_check(int argc, char **argv)
 	const char *audit_path = DEFAULT_AUDIT_LOG, *host_key = NULL, *dir;
 	struct trust_refusal why = {"", ""};
 	struct bundle *b = NULL;
-	char err[512], *abs_dir = NULL;
+	char err[512], *abs_dir = NULL, *abs_trust = NULL, *abs_policy = NULL;
 	int c, rc, close_rc;
 
 	optind = 1;
@@ -372,19 +372,29 @@ static int bundle_check(int argc, char **argv)
 		fprintf(stderr, "bulwark bundle check: give exactly one BUNDLE directory\n");
 		return BW_EXIT_USAGE;
 	}
-	/* the audit log names the bundle by its absolute path when it has one */
+	/* the audit log names files by their absolute paths when they have one */
 	abs_dir = realpath(argv[optind], NULL);
 	dir = abs_dir ? abs_dir : argv[optind];
+	abs_trust = realpath(o.trust, NULL);
+	if (abs_trust)
+		o.trust = abs_trust;
+	abs_policy = o.policy ? realpath(o.policy, NULL) : NULL;
+	if (abs_policy)
+		o.policy = abs_policy;
 	rc = audit_log_open(audit_path, host_key, &o.audit, err, sizeof(err));
 	if (rc) {
 		/* no audit log, no decision: refused */
 		printf("refused: audit-failed: cannot open the audit log: %s\n", err);
 		free(abs_dir);
+		free(abs_trust);
+		free(abs_policy);
 		return BW_EXIT_FAILURE;
 	}
 	rc = trust_admit_bundle(&o, dir, &b, &why);
 	close_rc = audit_log_close(o.audit);
 	free(abs_dir);
+	free(abs_trust);
+	free(abs_policy);
 	if (!rc && close_rc) {
 		printf("refused: audit-failed: closing the audit log failed: %s\n",
 		       strerror(-close_rc));
