@@ -3,6 +3,8 @@
  * (vnet header with GSO_TCPV4, checksum offload) into the tap as fast as the device takes them:
  * up to a queue of chains in flight, one doorbell per batch, polling the used ring. Each phase is
  * bracketed by serial lines "BENCH <name> <count> <bytes> start|done" that the host timestamps.
+ * After each of those lines the guest waits for a byte on its serial input (the host sends one
+ * once it has sampled the CPU times), so the host's samples bracket exactly the phase.
  * Exits 42. */
 #include "cpl3.h"
 #include "virtio.h"
@@ -87,6 +89,14 @@ static void build(uint8_t *buf, unsigned frame_len, bool tso)
 	}
 }
 
+/* Waits for one byte from the host on the UART (LSR bit 0: data ready). */
+static void wait_host(void)
+{
+	while (!(inb(0x3fd) & 1))
+		cpu_relax();
+	(void)inb(0x3f8);
+}
+
 static void run(const char *name, unsigned count, unsigned frame_len, bool tso)
 {
 	uint8_t *buf = cpl3_alloc(HDR + frame_len, 4096);
@@ -97,6 +107,7 @@ static void run(const char *name, unsigned count, unsigned frame_len, bool tso)
 	CPL3_ASSERT(buf);
 	build(buf, frame_len, tso);
 	printf("BENCH %s %u %u start\n", name, count, frame_len);
+	wait_host();
 	t0 = rdtsc();
 	while (done < count) {
 		unsigned batch = 0;
@@ -118,6 +129,7 @@ static void run(const char *name, unsigned count, unsigned frame_len, bool tso)
 	}
 	t1 = rdtsc();
 	printf("BENCH %s %u %u done tsc=%lu\n", name, count, frame_len, (unsigned long)(t1 - t0));
+	wait_host();
 }
 
 int main(void)
