@@ -13,9 +13,6 @@
 #include "vmm/linux_loader.h"
 #include "vmm/mptable.h"
 
-/* Until src/dev/pci.c is on main the symbol may be missing: a NULL check keeps the link working. */
-#pragma weak pci_bus_for_each_irq
-
 #define LINUX_KERNEL_MAX_FILE (512ULL << 20)
 #define LINUX_INITRD_MAX_FILE (1ULL << 30)
 
@@ -89,7 +86,7 @@ int linux_boot_load(struct guest_mem *mem, const struct linux_boot_opts *o,
 		ret = -ENOMEM;
 		goto out;
 	}
-	if (o->pci && pci_bus_for_each_irq)
+	if (o->pci)
 		pci_bus_for_each_irq(o->pci, collect_pci_irq, irqs);
 	if (irqs->overflow) {
 		linux_err(err, errlen, "more than %d PCI interrupts for the MP table",
