@@ -9,6 +9,7 @@
  * the low bytes of the runtime field (little-endian). */
 #include <errno.h>
 
+#include "ebpf/interp.h"
 #include "ebpf/verifier_internal.h"
 
 static uint8_t size_code(unsigned size)
@@ -42,6 +43,7 @@ static unsigned code_size(uint8_t code)
 int vctx_convert(struct venv *env)
 {
 	const struct ebpf_prog_type *t = env->type;
+	bool changed = false;
 
 	for (uint32_t pc = 0; pc < env->n; pc++) {
 		struct ebpf_insn *i = &env->prog->insns[pc];
@@ -84,10 +86,16 @@ int vctx_convert(struct venv *env)
 		if (off > INT16_MAX)
 			return venv_refuse(env, 0, "context field %s: runtime offset too large",
 					   f->name);
-		i->off = (int16_t)(off - (int64_t)0);
+		if (i->off != (int16_t)off || i->code != env->insns[pc].code)
+			changed = true;
+		i->off = (int16_t)off;
+		changed = true;
 		/* the access went through base register + its fixed offset: the verifier only
 		 * accepts ctx accesses with the field's offset in the instruction when the base
 		 * register's own offset is 0 */
 	}
+	/* an interpreter form decoded from the instructions before the rewrite is stale */
+	if (changed)
+		ebpf_interp_reset(env->prog);
 	return 0;
 }

@@ -34,6 +34,7 @@ struct vstored {
 	uint32_t branches;  /* paths still being explored below this state */
 	uint64_t depth;	    /* instructions executed before this point */
 	uint64_t max_total; /* longest complete path through this state */
+	uint64_t hash;	    /* of the live state, for the exact (infinite loop) comparison */
 	bool has_total;
 };
 
@@ -746,11 +747,13 @@ static int state_visited(struct venv *env)
 	uint16_t live[MAX_FRAMES];
 	struct vinsn_aux *a = &env->aux[env->pc];
 	struct vstored *st, *ns;
+	uint64_t hash;
 
 	live_masks(env, live);
+	hash = vstate_hash(&env->cur, live);
 	for (st = env->explored[env->pc]; st; st = st->next) {
 		if (st->branches) {
-			if (vstate_subsumes(&st->st, &env->cur, live, true))
+			if (st->hash == hash && vstate_subsumes(&st->st, &env->cur, live, true))
 				return venv_refuse(
 				    env, 0x7ff,
 				    "infinite loop: the same state comes back to this instruction");
@@ -774,6 +777,7 @@ static int state_visited(struct venv *env)
 		return -ENOMEM;
 	}
 	ns->branches = 1;
+	ns->hash = hash;
 	ns->depth = env->depth;
 	ns->parent = env->parent;
 	ns->next = env->explored[env->pc];
@@ -1387,8 +1391,7 @@ static int do_exit(struct venv *env, uint32_t *next)
 	{
 		const struct ebpf_prog_type *t = env->type;
 		bool full = t->ret_min == INT64_MIN && t->ret_max == INT64_MAX;
-		if (!full && !(t->ret_min == 0 && t->ret_max == 0) &&
-		    (r0->smin < t->ret_min || r0->smax > t->ret_max))
+		if (!full && (r0->smin < t->ret_min || r0->smax > t->ret_max))
 			return venv_refuse(env, 1,
 					   "return value may be outside [%" PRId64 ", %" PRId64
 					   "] for %s programs",

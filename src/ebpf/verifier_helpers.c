@@ -488,6 +488,30 @@ static void add_class(struct ebpf_verify_result *res, const char *c)
 		res->helper_classes[res->n_helper_classes++] = c;
 }
 
+/* a NUL-terminated string on the stack: initialised bytes up to a known zero byte */
+static bool str_on_stack(struct venv *env, const struct vreg *r)
+{
+	const struct vframe *fr;
+	int64_t o;
+
+	if (r->type != V_PTR_STACK || !tnum_is_const(r->var))
+		return false;
+	fr = &env->cur.frames[r->frameno];
+	for (o = (int64_t)r->off + (int64_t)r->var.value; o < 0 && o >= -EBPF_STACK_SIZE; o++) {
+		unsigned slot = (unsigned)((-o - 1) / 8),
+			 byte = (unsigned)(o + (int64_t)(slot + 1) * 8);
+		uint8_t t = slot < fr->nslots ? fr->slots[slot].stype[byte] : STK_INVALID;
+		if (t == STK_ZERO)
+			return true;
+		if (t == STK_INVALID || (t == STK_SPILL && vreg_is_ptr(&fr->slots[slot].spill)))
+			return false;
+		if (t == STK_SPILL && vreg_is_const(&fr->slots[slot].spill) &&
+		    !((fr->slots[slot].spill.var.value >> (byte * 8)) & 0xff))
+			return true;
+	}
+	return false;
+}
+
 static bool str_in_rodata(const struct vreg *r)
 {
 	const char *v;
@@ -504,6 +528,27 @@ static bool str_in_rodata(const struct vreg *r)
 		if (!v[o])
 			return true;
 	return false;
+}
+
+/* a helper given stack memory (EBPF_ARG_PTR_TO_MEM) may change it (the suite's memfrob):
+ * known values in the range become unknown initialised bytes; pointers were refused before */
+static void forget_stack_values(struct venv *env, const struct vreg *r, uint64_t size)
+{
+	struct vframe *fr = &env->cur.frames[r->frameno];
+	int64_t lo = (int64_t)r->off + r->smin, hi = (int64_t)r->off + r->smax + (int64_t)size;
+
+	for (int64_t b = lo; b < hi && b < 0; b++) {
+		unsigned slot, byte;
+		if (b < -EBPF_STACK_SIZE)
+			continue;
+		stack_pos(b, &slot, &byte);
+		if (slot >= fr->nslots)
+			continue;
+		if (slot_is_spill(&fr->slots[slot]))
+			destroy_spill(&fr->slots[slot]);
+		if (fr->slots[slot].stype[byte] == STK_ZERO)
+			fr->slots[slot].stype[byte] = STK_MISC;
+	}
 }
 
 int vcheck_helper_call(struct venv *env, const struct ebpf_insn *insn, uint32_t id)
@@ -594,6 +639,8 @@ int vcheck_helper_call(struct venv *env, const struct ebpf_insn *insn, uint32_t 
 						     k == EBPF_ARG_PTR_TO_MEM ? VACC_HELPER_READ
 									      : VACC_HELPER_WRITE)))
 				return err;
+			if (k == EBPF_ARG_PTR_TO_MEM && regs[rn].type == V_PTR_STACK)
+				forget_stack_values(env, &regs[rn], sz->umax);
 			a++;
 			break;
 		}
@@ -610,11 +657,12 @@ int vcheck_helper_call(struct venv *env, const struct ebpf_insn *insn, uint32_t 
 						   h->name, rn);
 			break;
 		case EBPF_ARG_PTR_TO_STR:
-			if (!str_in_rodata(r))
-				return venv_refuse(env, rbit(rn),
-						   "%s: R%u must point to a NUL-terminated string "
-						   "in read-only global data",
-						   h->name, rn);
+			if (!str_in_rodata(r) && !str_on_stack(env, r))
+				return venv_refuse(
+				    env, rbit(rn),
+				    "%s: R%u must point to a NUL-terminated string "
+				    "(read-only global data, or stack bytes ending in a known 0)",
+				    h->name, rn);
 			break;
 		case EBPF_ARG_SCALAR_PTR_TEST:
 			break;

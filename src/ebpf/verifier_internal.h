@@ -139,6 +139,7 @@ int vframe_grow(struct vframe *f, unsigned nslots);
  * (per frame), compare exact when exact */
 bool vstate_subsumes(const struct vstate *old, const struct vstate *cur,
 		     const uint16_t *live_per_frame, bool exact);
+uint64_t vstate_hash(const struct vstate *s, const uint16_t *live_per_frame);
 bool vreg_subsumes(const struct vreg *old, const struct vreg *cur, void *idmap, bool exact);
 
 /* ---- log (verifier_log.c) ---------------------------------------------------------------- */

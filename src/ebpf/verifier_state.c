@@ -1066,3 +1066,51 @@ bool vstate_subsumes(const struct vstate *old, const struct vstate *cur,
 			return false;
 	return true;
 }
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdULL;
+}
+
+static uint64_t reg_hash(uint64_t h, const struct vreg *r)
+{
+	h = mix(h, r->type);
+	if (r->type == V_NOT_INIT)
+		return h;
+	h = mix(h, (uint64_t)(uint32_t)r->off << 32 | r->range);
+	h = mix(h, r->var.value);
+	h = mix(h, r->var.mask);
+	h = mix(h, r->umin);
+	h = mix(h, r->umax);
+	h = mix(h, (uint64_t)r->smin);
+	h = mix(h, (uint64_t)r->smax);
+	h = mix(h, (uintptr_t)r->map);
+	return mix(h, (uint64_t)r->mem_size << 8 | r->frameno);
+}
+
+uint64_t vstate_hash(const struct vstate *s, const uint16_t *live_per_frame)
+{
+	uint64_t h = mix(s->curframe, s->nrefs);
+
+	for (unsigned f = 0; f <= s->curframe; f++) {
+		const struct vframe *fr = &s->frames[f];
+		unsigned n = fr->nslots;
+		h = mix(h, (uint64_t)(uint32_t)fr->callsite);
+		for (unsigned r = 0; r < EBPF_NREGS; r++)
+			if (live_per_frame[f] & (1u << r))
+				h = reg_hash(h, &fr->regs[r]);
+		/* trailing never-written slots do not count (exact comparison treats a missing
+		 * slot as invalid bytes) */
+		while (n && !memcmp(fr->slots[n - 1].stype, "\0\0\0\0\0\0\0\0", 8))
+			n--;
+		for (unsigned k = 0; k < n; k++) {
+			uint64_t t;
+			memcpy(&t, fr->slots[k].stype, 8);
+			h = mix(h, t);
+			if (fr->slots[k].stype[0] == STK_SPILL)
+				h = reg_hash(h, &fr->slots[k].spill);
+		}
+	}
+	return h;
+}

@@ -21,50 +21,10 @@
 #define BULWARK_SRC_ROOT "."
 #endif
 
-/* the suite's helpers 0-5 with the prototypes of the mem:SIZE type */
-static const struct ebpf_helper suite_helpers[] = {
-    VT_H(0, "gather_bytes", EBPF_RET_INTEGER, 1, 0, EBPF_ARG_ANYTHING, EBPF_ARG_ANYTHING,
-	 EBPF_ARG_ANYTHING, EBPF_ARG_ANYTHING, EBPF_ARG_ANYTHING),
-    VT_H(1, "memfrob", EBPF_RET_INTEGER, 1, 0, EBPF_ARG_SCALAR_PTR_TEST, EBPF_ARG_ANYTHING),
-    VT_H(2, "no_op", EBPF_RET_INTEGER, 1, 0, EBPF_ARG_NONE),
-    VT_H(3, "sqrti", EBPF_RET_INTEGER, 1, 0, EBPF_ARG_ANYTHING),
-    VT_H(4, "strcmp", EBPF_RET_INTEGER, 1, 0, EBPF_ARG_SCALAR_PTR_TEST, EBPF_ARG_SCALAR_PTR_TEST),
-    {.id = 5,
-     .name = "unwind",
-     .fn = vt_helper_fn,
-     .ret = EBPF_RET_INTEGER,
-     .arg = {EBPF_ARG_ANYTHING},
-     .mac_class = "test",
-     .cost = 1,
-     .may_unwind = true},
-};
-static const struct ebpf_helper *const suite_list[] = {
-    &suite_helpers[0],
-    &suite_helpers[1],
-    &suite_helpers[2],
-    &suite_helpers[3],
-    &suite_helpers[4],
-    &suite_helpers[5],
-    NULL,
-};
-
+/* the conformance type of the engine (prog_type_mem.c): the suite's helpers 0-5 */
 static const struct ebpf_prog_type *mem_type(uint32_t size)
 {
-	static struct ebpf_prog_type types[64];
-	static unsigned n;
-
-	for (unsigned k = 0; k < n; k++)
-		if (types[k].buffer_size == size)
-			return &types[k];
-	if (n == 64)
-		return NULL;
-	types[n] = (struct ebpf_prog_type){.name = "mem",
-					   .ctx_is_buffer = true,
-					   .buffer_size = size,
-					   .ret_min = INT64_MIN,
-					   .ret_max = INT64_MAX,
-					   .helpers = suite_list};
-	return &types[n++];
+	return ebpf_prog_type_mem(size);
 }
 
 static const struct ebpf_prog_type *type_by_name(const char *name)
