@@ -489,6 +489,57 @@ bool policy_check_helper_classes(const struct policy *p, const char *vendor, con
 	return true;
 }
 
+bool policy_check_helper_class_names(const struct policy *p, const char *vendor, const char *name,
+				     const char *vm, const char *const *classes, size_t n,
+				     const char **first_missing)
+{
+	uint32_t granted = policy_granted(p, vendor, name, vm, TRUST_OBJ_HELPER);
+
+	*first_missing = NULL;
+	for (size_t i = 0; i < n; i++) {
+		int c = classes[i] ? trust_helper_class_from_name(classes[i]) : -1;
+
+		if (c < 0 || !(granted & (1u << c))) {
+			*first_missing = classes[i] ? classes[i] : "(null)";
+			return p->permissive;
+		}
+	}
+	return true;
+}
+
+int policy_check_extension(const struct policy *p, const char *vendor, const char *name,
+			   const char *vm, enum trust_hook hook, const char *const *classes,
+			   size_t nclasses, uint64_t worst_case_insns, struct trust_refusal *why)
+{
+	struct policy_hook_setting hs = policy_hook_setting(p, hook);
+	const char *missing;
+	int rc = 0;
+
+	memset(why, 0, sizeof(*why));
+	if ((unsigned)hook >= TRUST_HOOK_COUNT)
+		return trust_refuse(why, "policy-hook-denied", "unknown hook %d", (int)hook);
+	if (!(policy_granted(p, vendor, name, vm, TRUST_OBJ_HOOK) & (1u << hook)))
+		rc =
+		    trust_refuse(why, "policy-hook-denied",
+				 "the policy does not let '%s' (signer %s) attach to hook %s on VM "
+				 "'%s'",
+				 name, vendor, trust_hook_name(hook), vm);
+	else if (!policy_check_helper_class_names(p, vendor, name, vm, classes, nclasses,
+						  &missing) ||
+		 missing)
+		rc = trust_refuse(
+		    why, "policy-helper-denied",
+		    "an extension of '%s' (signer %s) calls helpers of class %s, which "
+		    "the policy does not grant on VM '%s'",
+		    name, vendor, missing, vm);
+	else if (worst_case_insns > hs.budget)
+		rc = trust_refuse(why, "policy-budget-exceeded",
+				  "an extension of '%s' may run %" PRIu64
+				  " instructions, more than the budget of hook %s (%" PRIu64 ")",
+				  name, worst_case_insns, trust_hook_name(hook), hs.budget);
+	return p->permissive ? 0 : rc;
+}
+
 struct policy_hook_setting policy_hook_setting(const struct policy *p, enum trust_hook hook)
 {
 	struct policy_hook_setting def = {POLICY_DEFAULT_BUDGET, false, false};

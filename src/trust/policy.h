@@ -115,6 +115,23 @@ bool policy_check_helper_classes(const struct policy *p, const char *vendor, con
 				 const char *vm, const enum trust_helper_class *classes, size_t n,
 				 int *first_missing);
 
+/* The same with the class names the verifier reports (struct ebpf_verify_result's
+ * helper_classes): an unknown name counts as not granted. *first_missing: the first class not
+ * granted, or NULL. */
+bool policy_check_helper_class_names(const struct policy *p, const char *vendor, const char *name,
+				     const char *vm, const char *const *classes, size_t n,
+				     const char **first_missing);
+
+/* Everything the loader asks before attaching a verified extension of the bundle (vendor, name)
+ * to hook on vm: the hook is granted (policy-hook-denied), every helper class its call sites
+ * reach is granted (policy-helper-denied), its worst-case instruction count fits the hook's
+ * budget (policy-budget-exceeded). Returns 0 or -EPERM with why filled; in permissive mode
+ * returns 0 and fills why with what would have been refused (why->code empty otherwise), for the
+ * audit log. */
+int policy_check_extension(const struct policy *p, const char *vendor, const char *name,
+			   const char *vm, enum trust_hook hook, const char *const *classes,
+			   size_t nclasses, uint64_t worst_case_insns, struct trust_refusal *why);
+
 /* The hook's settings (the defaults when the policy has no line for it). */
 struct policy_hook_setting policy_hook_setting(const struct policy *p, enum trust_hook hook);
 

@@ -125,6 +125,52 @@ TEST(helper_classes_from_the_verifier)
 	policy_free(p);
 }
 
+TEST(extension_load_checks)
+{
+	struct policy *p = parse(example);
+	const char *ok[] = {"map", "time"};
+	const char *bad[] = {"map", "vcpu.regs.read"};
+	const char *unknown[] = {"kernel.write"};
+	const char *missing;
+	struct trust_refusal why;
+
+	if (!p)
+		return;
+	CHECK_EQ(policy_check_extension(p, "acme", "acme-fw", "prod-1", TRUST_HOOK_NET_RX, ok, 2,
+					20000, &why),
+		 0);
+	CHECK_STR(why.code, "");
+	CHECK_EQ(policy_check_extension(p, "acme", "acme-fw", "prod-1", TRUST_HOOK_NET_RX, ok, 2,
+					20001, &why),
+		 -EPERM);
+	CHECK_STR(why.code, "policy-budget-exceeded");
+	CHECK_EQ(policy_check_extension(p, "acme", "acme-fw", "prod-1", TRUST_HOOK_NET_RX, bad, 2,
+					10, &why),
+		 -EPERM);
+	CHECK_STR(why.code, "policy-helper-denied");
+	CHECK_CONTAINS(why.msg, "vcpu.regs.read");
+	CHECK_EQ(policy_check_extension(p, "acme", "acme-fw", "prod-1", TRUST_HOOK_BLK_READ, ok, 2,
+					10, &why),
+		 -EPERM);
+	CHECK_STR(why.code, "policy-hook-denied");
+	/* default budget on net.tx */
+	CHECK_EQ(policy_check_extension(p, "acme", "acme-fw", "prod-1", TRUST_HOOK_NET_TX, ok, 2,
+					POLICY_DEFAULT_BUDGET + 1, &why),
+		 -EPERM);
+	CHECK(
+	    !policy_check_helper_class_names(p, "acme", "acme-fw", "prod-1", unknown, 1, &missing));
+	CHECK_STR(missing, "kernel.write");
+	CHECK(policy_check_helper_class_names(p, "acme", "acme-fw", "prod-1", ok, 2, &missing));
+	CHECK(missing == NULL);
+	policy_free(p);
+	p = parse("bulwark-policy 1\nversion 1\nmode permissive\n");
+	if (!p)
+		return;
+	CHECK_EQ(policy_check_extension(p, "a", "b", "c", TRUST_HOOK_NET_RX, ok, 2, 1, &why), 0);
+	CHECK_STR(why.code, "policy-hook-denied"); /* reported, not enforced */
+	policy_free(p);
+}
+
 TEST(neverallow_conflicts_fail_the_load)
 {
 	struct policy *p = NULL;
@@ -314,6 +360,6 @@ TEST(limits)
 }
 
 HARNESS_MAIN(example_grants, check_reports_missing, helper_classes_from_the_verifier,
-	     neverallow_conflicts_fail_the_load,
+	     extension_load_checks, neverallow_conflicts_fail_the_load,
 	     neverallow_beats_allow_through_overlapping_subjects, default_deny_and_permissive,
 	     explain, refuses_malformed_policies, limits)
