@@ -43,6 +43,19 @@ const struct ebpf_helper *const *ebpf_helpers_all(size_t *n_out);
  * A sink gets the formatted line without a trailing newline. NULL restores the default. */
 typedef void (*ebpf_trace_sink)(const char *prog_name, const char *line);
 void ebpf_trace_set_sink(ebpf_trace_sink sink);
+/* bpf_trace_printk's formatting (exposed for tests): %d %i %u %x %X %c %p with l/ll, %%; at most
+ * three conversions; anything else -EINVAL. Returns the length written (NUL-terminated, trailing
+ * newlines dropped). */
+int ebpf_trace_format(char *out, size_t outlen, const char *fmt, uint32_t fmt_size,
+		      const uint64_t args[3]);
+
+/* The table's entries, for program types' helper lists. */
+extern const struct ebpf_helper ebpf_helper_map_lookup_elem, ebpf_helper_map_update_elem,
+    ebpf_helper_map_delete_elem, ebpf_helper_ktime_get_ns, ebpf_helper_trace_printk,
+    ebpf_helper_get_prandom_u32, ebpf_helper_get_smp_processor_id, ebpf_helper_tail_call,
+    ebpf_helper_ktime_get_boot_ns, ebpf_helper_ringbuf_output, ebpf_helper_ringbuf_reserve,
+    ebpf_helper_ringbuf_submit, ebpf_helper_ringbuf_discard, ebpf_helper_ringbuf_query,
+    ebpf_helper_ktime_get_coarse_ns;
 
 /* Tail call (helper 12): the engines implement it (the current program ends and the target
  * runs, prog.h); this resolves the target for them: the program in slot index of map (a
