@@ -28,6 +28,15 @@ int ebpf_elf_load(const void *data, size_t len, const char *origin, struct ebpf_
 		  char *err, size_t errlen);
 void ebpf_object_free(struct ebpf_object *obj);
 
+/* Options: n_vcpus is the number of value copies of per-vCPU maps (the VM's vCPU count; 0 or
+ * ebpf_elf_load: 1, lookups from other vCPUs then find nothing). */
+struct ebpf_elf_opts {
+	unsigned n_vcpus;
+};
+int ebpf_elf_load_opts(const void *data, size_t len, const char *origin,
+		       const struct ebpf_elf_opts *opts, struct ebpf_object **obj, char *err,
+		       size_t errlen);
+
 /* Lookup by name in a loaded object: the program (its function name, else section name) or the
  * map (its name: the variable name, ".rodata", ".data", ".bss"); NULL if none. */
 struct ebpf_prog *ebpf_object_prog(const struct ebpf_object *obj, const char *name);

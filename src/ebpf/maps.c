@@ -298,12 +298,3 @@ uint32_t ebpf_map_current_vcpu(void)
 {
 	return ebpf_run_ctx_current()->vcpu;
 }
-
-/* Until prog.c (ebpf-core) is on main, a weak run context so the maps link on their own; the
- * strong definition in prog.c replaces it. */
-__attribute__((weak)) struct ebpf_run_ctx *ebpf_run_ctx_current(void)
-{
-	static __thread struct ebpf_run_ctx ctx;
-
-	return &ctx;
-}

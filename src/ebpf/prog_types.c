@@ -13,9 +13,6 @@
 #include "ebpf/helpers.h"
 #include "ebpf/prog.h"
 
-/* prog_type_mem.c (ebpf-core) provides the test type; weak so this file links without it. */
-#pragma weak ebpf_prog_type_mem
-
 #define FIELD(NAME, STRUCT, MEMBER, KIND, RSTRUCT, RMEMBER)                             \
 	{                                                                               \
 		.name = NAME, .off = offsetof(STRUCT, MEMBER),                          \
@@ -149,7 +146,7 @@ const struct ebpf_prog_type *ebpf_prog_type_find(const char *name)
 
 		errno = 0;
 		size = strtoul(name + 4, &end, 10);
-		if (*end || errno || size > 65536 || !ebpf_prog_type_mem)
+		if (*end || errno || size > 65536)
 			return NULL;
 		return ebpf_prog_type_mem((uint32_t)size);
 	}
