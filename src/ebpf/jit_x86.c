@@ -226,26 +226,13 @@ static void emit_jump_to(struct jit *j, int cc, uint32_t target, uint32_t slot_s
 		x86_jcc_rel32(&j->b, (enum x86_cc)cc, (int32_t)rel);
 }
 
-/* Whether a rel32 call reaches fn from anywhere in the code area. */
-static bool call_reaches(const struct jit *j, const void *fn)
-{
-	int64_t lo = (int64_t)(uintptr_t)j->base, hi = lo + (int64_t)j->b.cap;
-	int64_t t = (int64_t)(uintptr_t)fn;
-
-	return t - lo < INT32_MAX - 16 && t - lo > INT32_MIN + 16 && t - hi < INT32_MAX - 16 &&
-	       t - hi > INT32_MIN + 16;
-}
-
+/* Calls of C functions (helpers, trampolines) are absolute (movabs r11; call r11): the code is
+ * position-independent, so that it is built in a heap buffer and copied into an exact-size
+ * mapping (fewer mapping changes: each one costs a TLB flush). */
 static void emit_call_abs(struct jit *j, const void *fn)
 {
-	if (call_reaches(j, fn)) {
-		int64_t rel = (int64_t)(uintptr_t)fn - (int64_t)(uintptr_t)(j->base + j->b.len + 5);
-
-		x86_call_rel32(&j->b, (int32_t)rel);
-	} else {
-		x86_movabs(&j->b, SCRATCH_A, (uint64_t)(uintptr_t)fn);
-		x86_call_r(&j->b, SCRATCH_A);
-	}
+	x86_movabs(&j->b, SCRATCH_A, (uint64_t)(uintptr_t)fn);
+	x86_call_r(&j->b, SCRATCH_A);
 }
 
 /* ---- prologue / epilogue -------------------------------------------------------------------- */
@@ -435,6 +422,11 @@ static int emit_alu(struct jit *j, const struct ebpf_insn *in)
 		return jit_fail(j, -EINVAL, "bad source register r%u", in->src);
 	if (in->off && !(op == EBPF_ALU_DIV || op == EBPF_ALU_MOD || op == EBPF_ALU_MOV))
 		return jit_fail(j, -EINVAL, "non-zero offset %d", in->off);
+	/* unused fields must be zero (as the interpreter and the verifier require) */
+	if (op == EBPF_ALU_NEG	 ? (in->src || in->imm)
+	    : op == EBPF_ALU_END ? in->src != 0
+				 : (x ? in->imm != 0 : in->src != 0))
+		return jit_fail(j, -EINVAL, "non-zero unused field in ALU opcode 0x%02x", in->code);
 
 	switch (op) {
 	case EBPF_ALU_ADD:
@@ -624,6 +616,8 @@ static int emit_mem(struct jit *j, const struct ebpf_insn *in)
 		return jit_fail(j, -EINVAL, "bad register");
 	switch (cls) {
 	case EBPF_CLASS_LDX:
+		if (in->imm)
+			break;
 		if (in->dst == EBPF_REG_FP)
 			return jit_fail(j, -EINVAL, "r10 is read-only");
 		if (mode == EBPF_MODE_MEM || (mode == EBPF_MODE_MEMSX && size != 8)) {
@@ -632,7 +626,7 @@ static int emit_mem(struct jit *j, const struct ebpf_insn *in)
 		}
 		break;
 	case EBPF_CLASS_ST:
-		if (mode != EBPF_MODE_MEM)
+		if (mode != EBPF_MODE_MEM || in->src)
 			break;
 		if (j->blind && in->imm) {
 			emit_load_imm(j, SCRATCH_A, 8, in->imm);
@@ -642,7 +636,7 @@ static int emit_mem(struct jit *j, const struct ebpf_insn *in)
 		}
 		return 0;
 	case EBPF_CLASS_STX:
-		if (mode == EBPF_MODE_MEM) {
+		if (mode == EBPF_MODE_MEM && !in->imm) {
 			x86_store_r(b, size, R[in->dst], in->off, R[in->src]);
 			return 0;
 		}
@@ -664,8 +658,8 @@ static int emit_lddw(struct jit *j, const struct ebpf_insn *in)
 
 	if (j->pc + 1 >= j->funcs[j->cur_func].end)
 		return jit_fail(j, -EINVAL, "truncated lddw");
-	if (next->code || next->dst || next->src || next->off)
-		return jit_fail(j, -EINVAL, "malformed second slot of lddw");
+	if (next->code || next->dst || next->src || next->off || in->off)
+		return jit_fail(j, -EINVAL, "malformed lddw");
 	if (in->dst >= EBPF_REG_FP)
 		return jit_fail(j, -EINVAL, "r%u is not a writable register", in->dst);
 	switch (in->src) {
@@ -778,6 +772,8 @@ static int emit_call(struct jit *j, const struct ebpf_insn *in, uint32_t slot_st
 	struct x86_buf *b = &j->b;
 
 	if (in->code == (EBPF_CLASS_JMP | EBPF_JMP_CALL | EBPF_SRC_X)) {
+		if (in->src || in->off || in->imm)
+			return jit_fail(j, -EINVAL, "malformed callx");
 		if (in->dst > 9)
 			return jit_fail(j, -EINVAL, "callx through r%u", in->dst);
 		x86_store_r(b, 8, STATE, JS_CALLX_ID, R[in->dst]);
@@ -859,7 +855,7 @@ static int emit_jmp(struct jit *j, const struct ebpf_insn *in, uint32_t slot_sta
 		return 0;
 	}
 	if (op == EBPF_JMP_JA) {
-		if (x || in->dst || in->src)
+		if (x || in->dst || in->src || (is32 ? in->off : in->imm))
 			return jit_fail(j, -EINVAL, "malformed ja");
 		t = (int64_t)j->pc + 1 + (is32 ? (int64_t)in->imm : (int64_t)in->off);
 	} else {
@@ -875,8 +871,9 @@ static int emit_jmp(struct jit *j, const struct ebpf_insn *in, uint32_t slot_sta
 			emit_jump_to(j, -1, j->addr[t], slot_start);
 		return 0;
 	}
-	if (in->dst > EBPF_REG_FP || (x && in->src > EBPF_REG_FP))
-		return jit_fail(j, -EINVAL, "bad register");
+	if (in->dst > EBPF_REG_FP || (x && in->src > EBPF_REG_FP) ||
+	    (x ? in->imm != 0 : in->src != 0))
+		return jit_fail(j, -EINVAL, "malformed jump");
 	switch (op) {
 	case EBPF_JMP_JEQ:
 		cc = X86_CC_E;
@@ -1000,7 +997,7 @@ static bool try_fuse(struct jit *j, uint32_t i, const struct jit_func *f)
 	if (i + 1 >= f->end || j->is_target[i + 1] || a->dst >= EBPF_REG_FP || b->dst != a->dst ||
 	    b->src || b->off)
 		return false;
-	if (a->code == (EBPF_CLASS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X) && !a->off &&
+	if (a->code == (EBPF_CLASS_ALU64 | EBPF_ALU_MOV | EBPF_SRC_X) && !a->off && !a->imm &&
 	    a->src <= EBPF_REG_FP && !j->blind &&
 	    (b->code == (EBPF_CLASS_ALU64 | EBPF_ALU_ADD) ||
 	     (b->code == (EBPF_CLASS_ALU64 | EBPF_ALU_SUB) && b->imm != INT32_MIN))) {
@@ -1009,7 +1006,7 @@ static bool try_fuse(struct jit *j, uint32_t i, const struct jit_func *f)
 		return true;
 	}
 	if (a->code == (EBPF_CLASS_LDX | EBPF_MODE_MEM | EBPF_SIZE_H) && a->src <= EBPF_REG_FP &&
-	    b->imm == 16 &&
+	    !a->imm && b->imm == 16 &&
 	    (b->code == (EBPF_CLASS_ALU | EBPF_ALU_END | EBPF_SRC_X) ||
 	     b->code == (EBPF_CLASS_ALU64 | EBPF_ALU_END))) {
 		x86_load(&j->b, 2, false, R[a->dst], R[a->src], a->off);
@@ -1267,16 +1264,12 @@ int ebpf_jit_compile(struct ebpf_prog *prog, const struct ebpf_jit_options *opts
 	/* the code size is bounded: at most JIT_MAX_INSN_BYTES per slot plus fixed overheads */
 	cap = (size_t)j.n * JIT_MAX_INSN_BYTES + (size_t)j.nfuncs * JIT_MAX_FUNC_BYTES +
 	      JIT_MAX_STUB_BYTES;
-	map_len = (cap + page - 1) / page * page + page;
-	map = mmap(NULL, map_len, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (map == MAP_FAILED) {
-		rc = jit_fail(&j, -ENOMEM, "mmap of %zu bytes: %s", map_len, strerror(errno));
+	j.b.p = malloc(cap);
+	j.b.cap = cap;
+	if (!j.b.p) {
+		rc = jit_fail(&j, -ENOMEM, "out of memory for %zu bytes of code", cap);
 		goto out;
 	}
-	j.base = map;
-	j.b.p = map;
-	j.b.cap = cap;
 	j.addr = calloc((size_t)j.n + 1, sizeof(*j.addr));
 	j.addr_cur = calloc((size_t)j.n + 1, sizeof(*j.addr_cur));
 	if (!j.addr || !j.addr_cur) {
@@ -1315,13 +1308,17 @@ int ebpf_jit_compile(struct ebpf_prog *prog, const struct ebpf_jit_options *opts
 		rc = jit_fail(&j, -ENOMEM, "out of memory");
 		goto out;
 	}
-	/* code pages read+execute (never writable at the same time), then one guard page, the
-	 * rest of the reservation returned */
+	/* an exact-size mapping, read-write (not executable) while the code is copied in, then
+	 * read+execute (never writable at the same time), followed by an inaccessible guard page */
 	code_pages = (j.b.len + page - 1) / page * page;
-	memset(map + j.b.len, 0xcc, code_pages - j.b.len); /* int3 padding */
-	if (map_len > code_pages + page)
-		munmap(map + code_pages + page, map_len - code_pages - page);
 	map_len = code_pages + page;
+	map = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED) {
+		rc = jit_fail(&j, -ENOMEM, "mmap of %zu bytes: %s", map_len, strerror(errno));
+		goto out;
+	}
+	memcpy(map, j.b.p, j.b.len);
+	memset(map + j.b.len, 0xcc, code_pages - j.b.len); /* int3 padding */
 	if (mprotect(map + code_pages, page, PROT_NONE) ||
 	    mprotect(map, code_pages, PROT_READ | PROT_EXEC)) {
 		rc = jit_fail(&j, -errno, "mprotect: %s", strerror(errno));
@@ -1339,6 +1336,7 @@ int ebpf_jit_compile(struct ebpf_prog *prog, const struct ebpf_jit_options *opts
 out:
 	free(img);
 	image_unmap(map, map_len);
+	free(j.b.p);
 	free(j.addr);
 	free(j.addr_cur);
 	free(j.funcs);

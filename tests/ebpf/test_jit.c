@@ -14,8 +14,11 @@
 
 #include "ebpf/asm.h"
 #include "ebpf/conformance.h"
+#include "ebpf/interp.h"
 #include "ebpf/jit.h"
+#include "ebpf/jit_progen.h"
 #include "ebpf/maps.h"
+#include "ebpf/verifier.h"
 #include "harness.h"
 
 /* ---- the suite's helpers ----------------------------------------------------------------------
@@ -923,6 +926,149 @@ TEST(conformance_suite_blinded)
 	CHECK_EQ(passed, total);
 }
 
+/* ---- identical results to the interpreter */
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* 1000 generated programs (every instruction class, see jit_progen.h) that the verifier accepts
+ * under mem:SIZE: the interpreter and the JIT, plain and blinded, give the same r0 and leave the
+ * same buffer. */
+TEST(differential_random_programs)
+{
+	static struct ebpf_insn insns[JIT_PROGEN_MAX_SLOTS];
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	unsigned ran = 0, refused = 0, differ = 0;
+	uint64_t slots = 0;
+
+	for (int k = 0; k < 1000; k++) {
+		uint8_t data[700], mem[JIT_PROGEN_MEM], a[JIT_PROGEN_MEM], b[JIT_PROGEN_MEM],
+		    c[JIT_PROGEN_MEM];
+		struct ebpf_prog p = {.type = ebpf_prog_type_mem(JIT_PROGEN_MEM)};
+		struct ebpf_verify_result res;
+		struct ebpf_jit_options blind = {.blind_constants = true};
+		struct ebpf_prog pb;
+		char err[256];
+		uint64_t ri, rj, rb;
+
+		for (size_t i = 0; i < sizeof(data); i++)
+			data[i] = (uint8_t)xorshift(&seed);
+		p.insns = insns;
+		p.n_insns = jit_progen(data, sizeof(data), insns, mem);
+		snprintf(p.name, sizeof(p.name), "random-%d", k);
+		if (ebpf_verify(&p, NULL, &res)) {
+			refused++;
+			ebpf_verify_result_free(&res);
+			continue;
+		}
+		ebpf_verify_result_free(&res);
+		pb = p;
+		pb.jit = NULL;
+		if (ebpf_jit_compile(&p, NULL, err, sizeof(err)) ||
+		    ebpf_jit_compile(&pb, &blind, err, sizeof(err))) {
+			printf("#   %s: %s\n", p.name, err);
+			CHECK(0);
+			break;
+		}
+		memcpy(a, mem, sizeof(a));
+		memcpy(b, mem, sizeof(b));
+		memcpy(c, mem, sizeof(c));
+		ri = ebpf_interp_run(&p, (uintptr_t)a, sizeof(a));
+		rj = ebpf_jit_run(&p, (uintptr_t)b, sizeof(b));
+		rb = ebpf_jit_run(&pb, (uintptr_t)c, sizeof(c));
+		if (ri != rj || ri != rb || memcmp(a, b, sizeof(a)) || memcmp(a, c, sizeof(a))) {
+			if (differ++ < 5)
+				printf("#   %s: interp 0x%" PRIx64 ", jit 0x%" PRIx64
+				       ", blinded 0x%" PRIx64 ", buffers %s\n",
+				       p.name, ri, rj, rb,
+				       memcmp(a, b, sizeof(a)) || memcmp(a, c, sizeof(a))
+					   ? "differ"
+					   : "equal");
+		}
+		ran++;
+		slots += p.n_insns;
+		ebpf_jit_free(p.jit);
+		ebpf_jit_free(pb.jit);
+		ebpf_interp_reset(&p);
+	}
+	printf("#   %u programs (%" PRIu64
+	       " slots) run on both engines, %u refused by the verifier, "
+	       "%u differ\n",
+	       ran, slots, refused, differ);
+	CHECK_EQ(differ, 0);
+	CHECK(ran >= 900);
+}
+
+/* Every conformance program gives the same r0 and buffer on both engines. */
+TEST(differential_conformance)
+{
+	char dir[1024], path[1400], err[512];
+	struct dirent *de;
+	DIR *d = opendir(ebpf_conf_dir(BULWARK_SRC_ROOT, dir, sizeof(dir)));
+	int same = 0, total = 0;
+
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		struct ebpf_conf_test t;
+		struct ebpf_insn *insns = NULL;
+		struct ebpf_prog *p;
+		uint32_t n = 0;
+		size_t l = strlen(de->d_name);
+		uint8_t *m1 = NULL, *m2 = NULL;
+		uint64_t ri, rj;
+
+		if (l < 5 || strcmp(de->d_name + l - 5, ".data"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (ebpf_conf_load(path, &t, err, sizeof(err)))
+			continue;
+		total++;
+		if (t.raw) {
+			insns = malloc(t.n_raw * sizeof(*insns));
+			memcpy(insns, t.raw, t.n_raw * sizeof(*insns));
+			n = t.n_raw;
+		} else if (ebpf_asm(t.asm_text, &insns, &n, err, sizeof(err))) {
+			ebpf_conf_free(&t);
+			continue;
+		}
+		p = prog_from(insns, n);
+		free(insns);
+		p->type = ebpf_prog_type_mem((uint32_t)t.mem_len);
+		if (!ebpf_jit_compile(p, NULL, err, sizeof(err))) {
+			if (t.mem_len) {
+				m1 = malloc(t.mem_len);
+				m2 = malloc(t.mem_len);
+				memcpy(m1, t.mem, t.mem_len);
+				memcpy(m2, t.mem, t.mem_len);
+			}
+			ri = ebpf_interp_run(p, (uintptr_t)m1, m1 ? t.mem_len : 0);
+			rj = ebpf_jit_run(p, (uintptr_t)m2, m2 ? t.mem_len : 0);
+			if (ri == rj && (!m1 || !memcmp(m1, m2, t.mem_len)))
+				same++;
+			else
+				printf("#   %s: interp 0x%" PRIx64 ", jit 0x%" PRIx64 "\n",
+				       de->d_name, ri, rj);
+			free(m1);
+			free(m2);
+		}
+		ebpf_interp_reset(p);
+		prog_done(p);
+		ebpf_conf_free(&t);
+	}
+	closedir(d);
+	printf("#   %d/%d conformance programs identical on the interpreter and the JIT\n", same,
+	       total);
+	CHECK_EQ(total, 313);
+	CHECK_EQ(same, total);
+}
+
 /* ---- memory safety of the JIT -----------------------------------------------------------------
  */
 
@@ -1137,5 +1283,5 @@ TEST(large_program)
 HARNESS_MAIN(alu64_ops, alu32_ops, movsx, divmod_edges, shifts, byte_swaps, loads_stores, atomics,
 	     jumps, long_jumps, fused_pairs, lddw_forms, helper_calls, unwind, callx,
 	     bpf_to_bpf_calls, call_depth_limit, preserves_host_registers, conformance_suite,
-	     conformance_suite_blinded, w_xor_x, constant_blinding, blinded_results_agree,
-	     refuses_malformed, large_program)
+	     conformance_suite_blinded, differential_random_programs, differential_conformance,
+	     w_xor_x, constant_blinding, blinded_results_agree, refuses_malformed, large_program)
