@@ -6,6 +6,7 @@ export SRC BUILD=$SRC/build BULWARK_SHARED=${BULWARK_SHARED:-$SRC/../shared} IN_
 echo  # the rig console leaves escape codes without a newline before the first line
 for t in "$@"; do
   echo "@@ $t"
+  echo "# started at $(cut -d' ' -f1 /proc/uptime) s of rig uptime"
   timeout 900 bash "$SRC/$t" 2>&1 | tr -d '\r'
   echo "@@ END $t ${PIPESTATUS[0]}"
 done

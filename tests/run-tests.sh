@@ -116,13 +116,15 @@ if [[ ${#in_rig[@]} -gt 0 ]]; then
     timeout 2400 "$BULWARK_SHARED/tools/nested-rig" -m 3072 -c 2 -t 2300 -- \
       bash "$SRC/tests/rig-runner.sh" "${in_rig[@]}" >"$log/rig" 2>&1
     rig_status=$?
+    cp "$log/rig" "$SRC/build/rig-output.log" 2>/dev/null  # whole console, for post-mortems
     for t in "${in_rig[@]}"; do
       awk -v t="$t" '$0 == "@@ " t {on=1; next} $0 ~ "^@@ END " {if (on) {print "@@STATUS " $NF}; on=0} on' \
         "$log/rig" >"$log/tap"
       st=$(sed -n 's/^@@STATUS //p' "$log/tap"); sed -i '/^@@STATUS /d' "$log/tap"
       if [[ -z $st ]]; then
         echo "# nested rig exited $rig_status before $t finished; rig output:" >>"$log/tap"
-        tail -n 30 "$log/rig" | sed 's/^/# /' >>"$log/tap"
+        grep -v 'soft lockup' "$log/rig" | tail -n 40 | sed 's/^/# /' >>"$log/tap"
+        echo "# (whole rig console: build/rig-output.log)" >>"$log/tap"
         st=1
       fi
       count_tap "$t" "$log/tap" "$st"
