@@ -34,9 +34,6 @@
 #include "ebpf/maps.h"
 #include "ebpf/x86_emit.h"
 
-/* Provided by helpers.c, which lands separately: weak until then, and checked before use. */
-#pragma weak ebpf_helper_tail_call_target
-
 /* Upper bound of the machine code of one BPF instruction slot (checked after each one), of one
  * function's prologue/epilogue overhead, and of the stubs at the end. */
 #define JIT_MAX_INSN_BYTES 112
@@ -720,10 +717,10 @@ static int64_t jit_tail_call(struct jit_state *st, uint64_t ctx, uint64_t map, u
 
 	if (st->tail_calls >= JIT_MAX_TAIL_CALLS)
 		return -E2BIG;
-	target = ebpf_helper_tail_call_target ? ebpf_helper_tail_call_target(map, index) : NULL;
+	target = ebpf_helper_tail_call_target(map, index);
 	if (!target)
 		return -ENOENT;
-	if (!target->jit)
+	if (!target->jit || (st->prog->verified && !target->verified))
 		return -ENOEXEC;
 	st->tail_calls++;
 	st->next = target;
@@ -1355,6 +1352,7 @@ uint64_t ebpf_jit_run(const struct ebpf_prog *prog, uint64_t r1, uint64_t r2)
 		if (!st.next || st.error)
 			break;
 		st.prog = st.next;
+		ebpf_run_ctx_current()->prog = st.prog; /* helpers see the running program */
 		st.next = NULL;
 		r1 = st.next_r1;
 		st.depth = 0;

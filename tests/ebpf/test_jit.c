@@ -14,6 +14,7 @@
 
 #include "ebpf/asm.h"
 #include "ebpf/conformance.h"
+#include "ebpf/helpers.h"
 #include "ebpf/interp.h"
 #include "ebpf/jit.h"
 #include "ebpf/jit_progen.h"
@@ -842,6 +843,117 @@ TEST(preserves_host_registers)
 	}
 }
 
+/* Tail calls through a PROG_ARRAY (helper 12): the target replaces the whole run (also from a
+ * subprogram), with r1 = ctx; at most 33 per run; an empty slot or a target without a JIT image
+ * returns an error to the caller. Results equal the interpreter's. */
+static const struct ebpf_helper *tail_helpers[3];
+static struct ebpf_prog_type tail_type = {
+    .name = "jit-tail",
+    .ctx_is_buffer = true,
+    .buffer_size = 16,
+    .helpers = tail_helpers,
+};
+
+static struct ebpf_prog *tail_prog(const char *text, struct ebpf_map *m)
+{
+	struct ebpf_prog *p = prog_asm(text);
+	char err[256];
+
+	if (!p)
+		return NULL;
+	p->type = &tail_type;
+	p->maps = calloc(1, sizeof(*p->maps));
+	p->maps[0] = ebpf_map_get(m);
+	p->n_maps = 1;
+	if (ebpf_jit_compile(p, NULL, err, sizeof(err))) {
+		printf("#   %s\n", err);
+		ebpf_prog_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+TEST(tail_calls)
+{
+	struct ebpf_map_def def = {
+	    .type = EBPF_MAP_PROG_ARRAY, .key_size = 4, .value_size = 4, .max_entries = 4};
+	char err[256];
+	struct ebpf_map *m;
+	struct ebpf_prog *caller, *target, *self, *from_sub, *nojit;
+	uint64_t ctx[2] = {0, 0};
+
+	tail_helpers[0] = ebpf_helper_by_id(EBPF_HELPER_TAIL_CALL);
+	tail_helpers[1] = &helpers[6];
+	CHECK(tail_helpers[0] != NULL);
+	m = ebpf_map_create(&def, 1, err, sizeof(err));
+	CHECK(m != NULL);
+	if (!m || !tail_helpers[0])
+		return;
+	/* slot 0: returns ctx[1] + 1000 (it got r1 = ctx) */
+	target = tail_prog("ldxdw %r0, [%r1+8]\nadd %r0, 1000\nexit", m);
+	/* calls slot r2 (from ctx[0]); r6 = ctx survives into the error path */
+	caller = tail_prog("mov %r6, %r1\nlddw %r2, map_idx 0\nldxdw %r3, [%r1+0]\ncall 12\n"
+			   "add %r0, 7\nexit",
+			   m);
+	/* counts its runs in ctx[1] and tail-calls itself (slot 1) */
+	self = tail_prog("ldxdw %r2, [%r1+8]\nadd %r2, 1\nstxdw [%r1+8], %r2\nlddw %r2, map_idx 0\n"
+			 "mov %r3, 1\ncall 12\nexit",
+			 m);
+	/* tail call from two frames deep, with r6-r9 in use */
+	from_sub =
+	    tail_prog("mov %r6, 1\nmov %r7, 2\ncall local f\nmov %r0, 99\nexit\n"
+		      "f:\nmov %r8, 3\ncall local g\nmov %r0, 98\nexit\n"
+		      "g:\nmov %r9, 4\nlddw %r2, map_idx 0\nmov %r3, 0\ncall 12\nmov %r0, 97\n"
+		      "exit",
+		      m);
+	nojit = tail_prog("mov %r0, 5\nexit", m);
+	CHECK(target && caller && self && from_sub && nojit);
+	if (!target || !caller || !self || !from_sub || !nojit)
+		goto out;
+	ebpf_jit_free(nojit->jit);
+	nojit->jit = NULL;
+
+	/* empty slot: -ENOENT, execution goes on */
+	ctx[0] = 0;
+	ctx[1] = 5;
+	CHECK_EQ(ebpf_jit_run(caller, (uintptr_t)ctx, 16), (uint64_t)(-ENOENT + 7));
+	CHECK_EQ(ebpf_interp_run(caller, (uintptr_t)ctx, 16), (uint64_t)(-ENOENT + 7));
+	CHECK(!ebpf_prog_array_set(m, 0, target));
+	CHECK_EQ(ebpf_jit_run(caller, (uintptr_t)ctx, 16), 1005);
+	CHECK_EQ(ebpf_interp_run(caller, (uintptr_t)ctx, 16), 1005);
+	/* from a subprogram: every frame ends */
+	CHECK_EQ(ebpf_jit_run(from_sub, (uintptr_t)ctx, 16), 1005);
+	CHECK_EQ(ebpf_interp_run(from_sub, (uintptr_t)ctx, 16), 1005);
+	/* out of range index: -ENOENT */
+	ctx[0] = 100;
+	CHECK_EQ(ebpf_jit_run(caller, (uintptr_t)ctx, 16), (uint64_t)(-ENOENT + 7));
+	/* a target without a JIT image: -ENOEXEC */
+	CHECK(!ebpf_prog_array_set(m, 2, nojit));
+	ctx[0] = 2;
+	CHECK_EQ(ebpf_jit_run(caller, (uintptr_t)ctx, 16), (uint64_t)(-ENOEXEC + 7));
+	/* at most 33 tail calls in one run: 34 runs of self, then -E2BIG */
+	CHECK(!ebpf_prog_array_set(m, 1, self));
+	ctx[1] = 0;
+	CHECK_EQ(ebpf_jit_run(self, (uintptr_t)ctx, 16), (uint64_t)-E2BIG);
+	CHECK_EQ(ctx[1], 34);
+	ctx[1] = 0;
+	CHECK_EQ(ebpf_interp_run(self, (uintptr_t)ctx, 16), (uint64_t)-E2BIG);
+	CHECK_EQ(ctx[1], 34);
+	/* and the count starts again with the next run */
+	ctx[1] = 0;
+	CHECK_EQ(ebpf_jit_run(self, (uintptr_t)ctx, 16), (uint64_t)-E2BIG);
+	CHECK_EQ(ctx[1], 34);
+	for (uint32_t i = 0; i < 4; i++)
+		ebpf_prog_array_set(m, i, NULL);
+out:
+	ebpf_prog_free(target);
+	ebpf_prog_free(caller);
+	ebpf_prog_free(self);
+	ebpf_prog_free(from_sub);
+	ebpf_prog_free(nojit);
+	ebpf_map_put(m);
+}
+
 /* ---- the conformance suite --------------------------------------------------------------------
  */
 
@@ -1282,6 +1394,7 @@ TEST(large_program)
 
 HARNESS_MAIN(alu64_ops, alu32_ops, movsx, divmod_edges, shifts, byte_swaps, loads_stores, atomics,
 	     jumps, long_jumps, fused_pairs, lddw_forms, helper_calls, unwind, callx,
-	     bpf_to_bpf_calls, call_depth_limit, preserves_host_registers, conformance_suite,
-	     conformance_suite_blinded, differential_random_programs, differential_conformance,
-	     w_xor_x, constant_blinding, blinded_results_agree, refuses_malformed, large_program)
+	     bpf_to_bpf_calls, call_depth_limit, tail_calls, preserves_host_registers,
+	     conformance_suite, conformance_suite_blinded, differential_random_programs,
+	     differential_conformance, w_xor_x, constant_blinding, blinded_results_agree,
+	     refuses_malformed, large_program)
