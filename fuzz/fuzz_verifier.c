@@ -634,7 +634,11 @@ static uint64_t check_run(struct cvm *m, uint64_t budget)
 				     : is32 ? (uint32_t)i->imm
 					    : (uint64_t)(int64_t)i->imm;
 			if (f->regs[i->dst].ptr || (x && f->regs[i->src].ptr)) {
-				if (!(op == EBPF_JMP_JEQ || op == EBPF_JMP_JNE) || b != 0 || is32)
+				/* only a NULL check (pointer against scalar 0, either side) */
+				bool dptr = f->regs[i->dst].ptr, sptr = x && f->regs[i->src].ptr;
+				uint64_t other = dptr ? b : a;
+				if (!(op == EBPF_JMP_JEQ || op == EBPF_JMP_JNE) || other != 0 || is32 ||
+				    (dptr && sptr))
 					die("pointer comparison the verifier should refuse", pc);
 			}
 			if (cond(op, is32, a, b)) {
