@@ -78,9 +78,11 @@ static inline void fuzz_virtio_run(struct fg *g, struct virtio_pci *vp, unsigned
 	uint64_t bar0 = pci_dev_cfg_read(vp->pci, 0x10, 4) & ~0xfULL;
 	uint64_t msix = pci_dev_cfg_read(vp->pci, 0x14, 4) & ~0xfULL;
 	unsigned ops = 0;
+	uint64_t ring_mark; /* a re-probe reuses the rings' memory, as a real driver would */
 
 	if (cfg0 & 0x80)
 		want &= ~fin_u32(in); /* drop some device features */
+	ring_mark = g->next_alloc;
 	fdrv_probe(&d, g, 1, want, nq, qsize);
 	/* The guest's ring image over the rings (and what follows them). */
 	if (img_len > in->n)
@@ -152,6 +154,7 @@ static inline void fuzz_virtio_run(struct fg *g, struct virtio_pci *vp, unsigned
 			fuzz_poll(vp);
 			break;
 		case 8:
+			g->next_alloc = ring_mark;
 			fdrv_probe(&d, g, 1, want, nq, qsize);
 			break;
 		case 9: { /* make a chain available */
