@@ -622,8 +622,8 @@ static uint64_t check_run(struct cvm *m, uint64_t budget)
 					    (a[2] & 0xff) << 16 | (a[3] & 0xff) << 8 |
 					    (a[4] & 0xff);
 				} else if (id != 2) {
-					/* not modelled here (e.g. callx to sqrti): stop checking this
-					 * program; the engine's run below still checks it */
+					/* not modelled here (e.g. callx to sqrti): stop checking
+					 * this program; the engine's run below still checks it */
 					m->unmodelled = true;
 					return 0;
 				}
@@ -641,8 +641,8 @@ static uint64_t check_run(struct cvm *m, uint64_t budget)
 				/* only a NULL check (pointer against scalar 0, either side) */
 				bool dptr = f->regs[i->dst].ptr, sptr = x && f->regs[i->src].ptr;
 				uint64_t other = dptr ? b : a;
-				if (!(op == EBPF_JMP_JEQ || op == EBPF_JMP_JNE) || other != 0 || is32 ||
-				    (dptr && sptr))
+				if (!(op == EBPF_JMP_JEQ || op == EBPF_JMP_JNE) || other != 0 ||
+				    is32 || (dptr && sptr))
 					die("pointer comparison the verifier should refuse", pc);
 			}
 			if (cond(op, is32, a, b)) {
@@ -722,8 +722,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				  .init = true,
 				  .ptr = true};
 		r0 = check_run(&m, res.worst_case_insns);
-		if (!m.unmodelled && ((int64_t)r0 < res.r0_smin || (int64_t)r0 > res.r0_smax || r0 < res.r0_umin ||
-		    r0 > res.r0_umax))
+		if (!m.unmodelled && ((int64_t)r0 < res.r0_smin || (int64_t)r0 > res.r0_smax ||
+				      r0 < res.r0_umin || r0 > res.r0_umax))
 			die("r0 outside the computed range", 0);
 		/* 2. the engine's interpreter on the guarded buffer */
 		for (uint32_t k = 0; k < bufsize; k++)

@@ -1,7 +1,7 @@
 /* harness.h: bulwark's unit-test harness. Each test binary is a list of TEST() functions; the
  * harness runs them all and prints TAP ("ok N - name", "not ok N - name", "ok N - name # SKIP why")
- * which tests/run-tests.sh counts. A failed CHECK prints the file, line and expression and marks the
- * test failed; the test goes on so one run shows every broken assertion.
+ * which tests/run-tests.sh counts. A failed CHECK prints the file, line and expression and marks
+ * the test failed; the test goes on so one run shows every broken assertion.
  *
  *   #include "harness.h"
  *   TEST(parses_header) { CHECK(parse(buf) == 0); CHECK_EQ(x, 3); }
@@ -29,45 +29,46 @@ static const char *harness_skip_reason;
 
 #define TEST(name) static void name(void)
 
-#define CHECK(expr)                                                                              \
-	do {                                                                                     \
-		if (!(expr)) {                                                                   \
-			printf("#   %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #expr);         \
-			harness_failed_checks++;                                                 \
-		}                                                                                \
+#define CHECK(expr)                                                                         \
+	do {                                                                                \
+		if (!(expr)) {                                                              \
+			printf("#   %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #expr); \
+			harness_failed_checks++;                                            \
+		}                                                                           \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                                           \
-	do {                                                                                     \
+#define CHECK_EQ(a, b)                                                                          \
+	do {                                                                                    \
 		long long harness_a_ = (long long)(a), harness_b_ = (long long)(b);             \
-		if (harness_a_ != harness_b_) {                                                  \
-			printf("#   %s:%d: CHECK_EQ(%s, %s) failed: %lld != %lld (0x%llx != 0x%llx)\n", \
-			       __FILE__, __LINE__, #a, #b, harness_a_, harness_b_,               \
-			       (unsigned long long)harness_a_, (unsigned long long)harness_b_);    \
-			harness_failed_checks++;                                                 \
-		}                                                                                \
+		if (harness_a_ != harness_b_) {                                                 \
+			printf("#   %s:%d: CHECK_EQ(%s, %s) failed: %lld != %lld (0x%llx != "   \
+			       "0x%llx)\n",                                                     \
+			       __FILE__, __LINE__, #a, #b, harness_a_, harness_b_,              \
+			       (unsigned long long)harness_a_, (unsigned long long)harness_b_); \
+			harness_failed_checks++;                                                \
+		}                                                                               \
 	} while (0)
 
-#define CHECK_STR(a, b)                                                                          \
-	do {                                                                                     \
-		const char *harness_a_ = (a), *harness_b_ = (b);                                 \
-		if (!harness_a_ || !harness_b_ || strcmp(harness_a_, harness_b_)) {              \
-			printf("#   %s:%d: CHECK_STR(%s, %s) failed: \"%s\" != \"%s\"\n", __FILE__,  \
-			       __LINE__, #a, #b, harness_a_ ? harness_a_ : "(null)",               \
-			       harness_b_ ? harness_b_ : "(null)");                                \
-			harness_failed_checks++;                                                 \
-		}                                                                                \
+#define CHECK_STR(a, b)                                                                        \
+	do {                                                                                   \
+		const char *harness_a_ = (a), *harness_b_ = (b);                               \
+		if (!harness_a_ || !harness_b_ || strcmp(harness_a_, harness_b_)) {            \
+			printf("#   %s:%d: CHECK_STR(%s, %s) failed: \"%s\" != \"%s\"\n",      \
+			       __FILE__, __LINE__, #a, #b, harness_a_ ? harness_a_ : "(null)", \
+			       harness_b_ ? harness_b_ : "(null)");                            \
+			harness_failed_checks++;                                               \
+		}                                                                              \
 	} while (0)
 
 /* Checks that haystack contains needle (for error messages). */
-#define CHECK_CONTAINS(haystack, needle)                                                         \
-	do {                                                                                     \
-		const char *harness_h_ = (haystack), *harness_n_ = (needle);                     \
-		if (!harness_h_ || !strstr(harness_h_, harness_n_)) {                            \
-			printf("#   %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__,   \
-			       harness_h_ ? harness_h_ : "(null)", harness_n_);                     \
-			harness_failed_checks++;                                                 \
-		}                                                                                \
+#define CHECK_CONTAINS(haystack, needle)                                                          \
+	do {                                                                                      \
+		const char *harness_h_ = (haystack), *harness_n_ = (needle);                      \
+		if (!harness_h_ || !strstr(harness_h_, harness_n_)) {                             \
+			printf("#   %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__, \
+			       harness_h_ ? harness_h_ : "(null)", harness_n_);                   \
+			harness_failed_checks++;                                                  \
+		}                                                                                 \
 	} while (0)
 
 /* Marks the current test skipped, with the reason printed and counted; return after it. */
@@ -113,29 +114,29 @@ static inline int harness_run(const struct harness_test *tests, size_t n, int ar
 	return failed ? 1 : 0;
 }
 
-#define HARNESS_ENTRY_(t) { #t, t },
+#define HARNESS_ENTRY_(t) {#t, t},
 #define HARNESS_MAP0_(f, x) f(x)
-#define HARNESS_MAIN(...)                                                                        \
-	int main(int argc, char **argv)                                                          \
-	{                                                                                        \
-		static const struct harness_test tests[] = { HARNESS_FOREACH_(HARNESS_ENTRY_,   \
-									       __VA_ARGS__) };  \
-		return harness_run(tests, sizeof(tests) / sizeof(tests[0]), argc, argv);        \
+#define HARNESS_MAIN(...)                                                                \
+	int main(int argc, char **argv)                                                  \
+	{                                                                                \
+		static const struct harness_test tests[] = {                             \
+		    HARNESS_FOREACH_(HARNESS_ENTRY_, __VA_ARGS__)};                      \
+		return harness_run(tests, sizeof(tests) / sizeof(tests[0]), argc, argv); \
 	}
 
 /* Applies m to up to 64 arguments. */
 #define HARNESS_FOREACH_(m, ...) HARNESS_FE_N_(__VA_ARGS__, HARNESS_FE_SEQ_)(m, __VA_ARGS__)
 #define HARNESS_FE_N_(...) HARNESS_FE_ARG_(__VA_ARGS__)
-#define HARNESS_FE_ARG_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, \
+#define HARNESS_FE_ARG_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16,     \
 			_17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, \
 			_32, _33, _34, _35, _36, _37, _38, _39, _40, _41, _42, _43, _44, _45, _46, \
 			_47, _48, _49, _50, _51, _52, _53, _54, _55, _56, _57, _58, _59, _60, _61, \
 			_62, _63, _64, N, ...)                                                     \
 	HARNESS_FE_##N
-#define HARNESS_FE_SEQ_                                                                          \
-	64, 63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, \
-		41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, \
-		20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1
+#define HARNESS_FE_SEQ_                                                                         \
+	64, 63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, \
+	    42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, \
+	    21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1
 #define HARNESS_FE_1(m, x) m(x)
 #define HARNESS_FE_2(m, x, ...) m(x) HARNESS_FE_1(m, __VA_ARGS__)
 #define HARNESS_FE_3(m, x, ...) m(x) HARNESS_FE_2(m, __VA_ARGS__)

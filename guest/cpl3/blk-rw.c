@@ -43,10 +43,10 @@ static int blk_req(struct blk *b, uint32_t type, uint64_t sector, void *data, ui
 	b->hdr->reserved = 0;
 	b->hdr->sector = sector;
 	*b->status = 0xee;
-	v[n++] = (struct vbuf){ b->hdr, sizeof(*b->hdr), false };
+	v[n++] = (struct vbuf){b->hdr, sizeof(*b->hdr), false};
 	if (len)
-		v[n++] = (struct vbuf){ data, len, type != T_OUT };
-	v[n++] = (struct vbuf){ (const void *)b->status, 1, true };
+		v[n++] = (struct vbuf){data, len, type != T_OUT};
+	v[n++] = (struct vbuf){(const void *)b->status, 1, true};
 	vq_add(&b->q, v, n);
 	vq_kick(&b->q);
 	if (!vq_wait_used(&b->q, &id, &used, 1ULL << 34)) {
@@ -61,7 +61,7 @@ static void blk_open(struct blk *b, int slot)
 {
 	CPL3_ASSERT(vdev_init(&b->d, (unsigned)slot));
 	CPL3_ASSERT(vdev_negotiate(&b->d, VIRTIO_F_VERSION_1 | (1ULL << 9) /* FLUSH */ |
-						  (1ULL << 5) /* RO */));
+					      (1ULL << 5) /* RO */));
 	CPL3_ASSERT(vq_setup(&b->d, &b->q, 0, 16));
 	CPL3_ASSERT(vdev_driver_ok(&b->d));
 	b->hdr = cpl3_alloc(sizeof(*b->hdr), 16);
@@ -73,7 +73,7 @@ int main(void)
 	struct blk b, ro;
 	uint8_t *buf = cpl3_alloc(PATTERN_SECTORS * 512, 4096);
 	uint8_t *back = cpl3_alloc(PATTERN_SECTORS * 512, 4096);
-	char id[21] = { 0 };
+	char id[21] = {0};
 	uint64_t capacity;
 	int slot = pci_find(0x1af4, 0x1042, 0);
 

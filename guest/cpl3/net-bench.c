@@ -113,7 +113,7 @@ static void run(const char *name, unsigned count, unsigned frame_len, bool tso)
 		unsigned batch = 0;
 
 		while (inflight < QSIZE && sent < count && batch < 64) {
-			struct vbuf b = { buf, HDR + frame_len, false };
+			struct vbuf b = {buf, HDR + frame_len, false};
 
 			vq_add(&tx, &b, 1);
 			sent++;

@@ -33,7 +33,7 @@ int main(void)
 	struct vdev d;
 	struct vq rx, tx;
 	uint8_t mac[6], *rxbufs, *txbuf;
-	bool got[NFRAMES] = { false };
+	bool got[NFRAMES] = {false};
 	unsigned ngot = 0, other = 0;
 	uint32_t id, len;
 	int slot = pci_find(0x1af4, 0x1041, 0);
@@ -51,7 +51,7 @@ int main(void)
 
 	rxbufs = cpl3_alloc(NRX * RXBUF, 4096);
 	for (unsigned i = 0; i < NRX; i++) {
-		struct vbuf b = { rxbufs + i * RXBUF, RXBUF, true };
+		struct vbuf b = {rxbufs + i * RXBUF, RXBUF, true};
 
 		vq_add(&rx, &b, 1);
 	}
@@ -61,7 +61,7 @@ int main(void)
 	for (unsigned seq = 0; seq < NFRAMES; seq++) {
 		unsigned l = frame_len(seq);
 		uint8_t *f = txbuf + HDR;
-		struct vbuf b = { txbuf, HDR + l, false };
+		struct vbuf b = {txbuf, HDR + l, false};
 
 		memset(txbuf, 0, HDR);
 		memset(f, 0xff, 6);
@@ -105,7 +105,7 @@ int main(void)
 			other++; /* the host's own traffic (IPv6 router solicitation...) */
 		}
 		{
-			struct vbuf b = { buf, RXBUF, true };
+			struct vbuf b = {buf, RXBUF, true};
 
 			vq_add(&rx, &b, 1);
 			vq_kick(&rx);

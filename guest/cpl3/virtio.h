@@ -59,7 +59,7 @@ struct vq {
 	uint16_t size, index;
 	struct vq_desc *desc;
 	volatile uint16_t *avail; /* flags, idx, ring[size] */
-	volatile uint8_t *used;   /* flags, idx, ring[size] of {u32 id, u32 len} */
+	volatile uint8_t *used;	  /* flags, idx, ring[size] of {u32 id, u32 len} */
 	uint16_t avail_idx, last_used, next_desc;
 	uint64_t notify_addr;
 };
@@ -161,10 +161,10 @@ static inline bool vq_setup(struct vdev *d, struct vq *q, unsigned qi, uint16_t 
 
 static inline bool vdev_driver_ok(struct vdev *d)
 {
-	mmio_write8(d->common + 0x14, VIRTIO_ST_ACK | VIRTIO_ST_DRIVER | VIRTIO_ST_FEATURES_OK |
-					      VIRTIO_ST_DRIVER_OK);
-	return vdev_status(d) == (VIRTIO_ST_ACK | VIRTIO_ST_DRIVER | VIRTIO_ST_FEATURES_OK |
-				  VIRTIO_ST_DRIVER_OK);
+	mmio_write8(d->common + 0x14,
+		    VIRTIO_ST_ACK | VIRTIO_ST_DRIVER | VIRTIO_ST_FEATURES_OK | VIRTIO_ST_DRIVER_OK);
+	return vdev_status(d) ==
+	       (VIRTIO_ST_ACK | VIRTIO_ST_DRIVER | VIRTIO_ST_FEATURES_OK | VIRTIO_ST_DRIVER_OK);
 }
 
 struct vbuf {
@@ -184,8 +184,8 @@ static inline uint16_t vq_add(struct vq *q, const struct vbuf *b, unsigned n)
 
 		q->desc[idx].addr = (uint64_t)b[i].addr;
 		q->desc[idx].len = b[i].len;
-		q->desc[idx].flags = (uint16_t)((b[i].write ? VDESC_F_WRITE : 0) |
-						(i + 1 < n ? VDESC_F_NEXT : 0));
+		q->desc[idx].flags =
+		    (uint16_t)((b[i].write ? VDESC_F_WRITE : 0) | (i + 1 < n ? VDESC_F_NEXT : 0));
 		q->desc[idx].next = (uint16_t)((idx + 1) % q->size);
 	}
 	q->next_desc = (uint16_t)((q->next_desc + n) % q->size);

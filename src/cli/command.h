@@ -11,16 +11,15 @@
 #define BULWARK_CLI_COMMAND_H
 
 struct bulwark_command {
-	const char *name;    /* first word after `bulwark` */
-	const char *summary; /* one line for `bulwark --help` */
+	const char *name;		    /* first word after `bulwark` */
+	const char *summary;		    /* one line for `bulwark --help` */
 	int (*main)(int argc, char **argv); /* argv[0] is the subcommand's name */
 };
 
-#define BULWARK_COMMAND(ident, cmd_name, cmd_summary, cmd_main)                                  \
-	static const struct bulwark_command ident                                                \
-		__attribute__((used, section("bulwark_commands"), aligned(sizeof(void *)))) = {  \
-			.name = (cmd_name), .summary = (cmd_summary), .main = (cmd_main)          \
-		}
+#define BULWARK_COMMAND(ident, cmd_name, cmd_summary, cmd_main)                             \
+	static const struct bulwark_command ident                                           \
+	    __attribute__((used, section("bulwark_commands"), aligned(sizeof(void *)))) = { \
+		.name = (cmd_name), .summary = (cmd_summary), .main = (cmd_main)}
 
 /* Exit statuses shared by all subcommands. */
 enum { BW_EXIT_OK = 0, BW_EXIT_FAILURE = 1, BW_EXIT_USAGE = 2 };

@@ -12,9 +12,11 @@ static void usage(FILE *out)
 {
 	const struct bulwark_command *c;
 
-	fprintf(out, "usage: bulwark COMMAND [OPTIONS]\n\n"
-		     "A thin, hardened KVM virtual machine monitor with a verified eBPF security API.\n\n"
-		     "commands:\n");
+	fprintf(
+	    out,
+	    "usage: bulwark COMMAND [OPTIONS]\n\n"
+	    "A thin, hardened KVM virtual machine monitor with a verified eBPF security API.\n\n"
+	    "commands:\n");
 	for (c = __start_bulwark_commands; c < __stop_bulwark_commands; c++)
 		fprintf(out, "  %-12s %s\n", c->name, c->summary);
 	fprintf(out, "\n`bulwark COMMAND --help` describes each command.\n");

@@ -115,16 +115,11 @@ static int parse_net(const char *arg, struct run_net *n, char *err, size_t errle
 int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
-	    {"kernel", required_argument, NULL, 'k'},
-	    {"initrd", required_argument, NULL, 'i'},
-	    {"cmdline", required_argument, NULL, 'c'},
-	    {"mem", required_argument, NULL, 'm'},
-	    {"cpus", required_argument, NULL, 'p'},
-	    {"disk", required_argument, NULL, 'd'},
-	    {"net", required_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"no-sandbox", no_argument, NULL, 'S'},
-	    {NULL, 0, NULL, 0},
+	    {"kernel", required_argument, NULL, 'k'},  {"initrd", required_argument, NULL, 'i'},
+	    {"cmdline", required_argument, NULL, 'c'}, {"mem", required_argument, NULL, 'm'},
+	    {"cpus", required_argument, NULL, 'p'},    {"disk", required_argument, NULL, 'd'},
+	    {"net", required_argument, NULL, 'n'},     {"help", no_argument, NULL, 'h'},
+	    {"no-sandbox", no_argument, NULL, 'S'},    {NULL, 0, NULL, 0},
 	};
 	uint64_t v;
 	int c, r;

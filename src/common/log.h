@@ -14,7 +14,8 @@ void bw_log_set_level(enum bw_log_level level);
 enum bw_log_level bw_log_get_level(void);
 
 void bw_log(enum bw_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void bw_vlog(enum bw_log_level level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void bw_vlog(enum bw_log_level level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 #define bw_err(...) bw_log(BW_LOG_ERROR, __VA_ARGS__)
 #define bw_warn(...) bw_log(BW_LOG_WARN, __VA_ARGS__)
@@ -23,6 +24,6 @@ void bw_vlog(enum bw_log_level level, const char *fmt, va_list ap) __attribute__
 
 /* Logs at most once per *flag (thread-safe); for conditions a guest can trigger repeatedly. */
 void bw_log_once(bool *flag, enum bw_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -35,8 +35,8 @@ static unsigned upper_bound(const struct io_bus *bus, uint64_t addr)
 	return lo;
 }
 
-int io_bus_register(struct io_bus *bus, uint64_t base, uint64_t len, io_handler_fn fn,
-		    void *opaque, const char *name)
+int io_bus_register(struct io_bus *bus, uint64_t base, uint64_t len, io_handler_fn fn, void *opaque,
+		    const char *name)
 {
 	unsigned i;
 	int err = 0;
@@ -62,7 +62,7 @@ int io_bus_register(struct io_bus *bus, uint64_t base, uint64_t len, io_handler_
 		bus->cap = cap;
 	}
 	memmove(&bus->ranges[i + 1], &bus->ranges[i], (bus->n - i) * sizeof(bus->ranges[0]));
-	bus->ranges[i] = (struct io_range){ base, len, fn, opaque, name };
+	bus->ranges[i] = (struct io_range){base, len, fn, opaque, name};
 	bus->n++;
 out:
 	pthread_rwlock_unlock(&bus->lock);

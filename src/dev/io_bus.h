@@ -35,13 +35,14 @@ void io_bus_destroy(struct io_bus *bus);
 
 /* Claims [base, base + len). Returns 0, -EBUSY when it overlaps a claimed range, -EINVAL when
  * len is 0 or the range wraps, -ENOMEM. */
-int io_bus_register(struct io_bus *bus, uint64_t base, uint64_t len, io_handler_fn fn,
-		    void *opaque, const char *name);
+int io_bus_register(struct io_bus *bus, uint64_t base, uint64_t len, io_handler_fn fn, void *opaque,
+		    const char *name);
 /* Releases the claim that starts at base with this opaque. Returns 0 or -ENOENT. */
 int io_bus_unregister(struct io_bus *bus, uint64_t base, void *opaque);
 
 /* Dispatches one access. Returns true when a device claimed it; unclaimed reads fill data with
- * 0xff. An access that crosses the end of a claimed range is not dispatched (treated as unclaimed). */
+ * 0xff. An access that crosses the end of a claimed range is not dispatched (treated as unclaimed).
+ */
 bool io_bus_access(struct io_bus *bus, uint64_t addr, uint8_t *data, uint32_t len, bool is_write);
 
 #endif

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 #define VIRTQ_DESC_F_NEXT 1
 #define VIRTQ_DESC_F_WRITE 2
 #define VIRTQ_DESC_F_INDIRECT 4

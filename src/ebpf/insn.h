@@ -16,15 +16,15 @@ struct ebpf_insn {
 };
 _Static_assert(sizeof(struct ebpf_insn) == 8, "eBPF instructions are 8 bytes");
 
-#define EBPF_NREGS 11       /* r0-r10 */
-#define EBPF_REG_FP 10      /* read-only frame pointer */
+#define EBPF_NREGS 11	    /* r0-r10 */
+#define EBPF_REG_FP 10	    /* read-only frame pointer */
 #define EBPF_STACK_SIZE 512 /* bytes per frame */
 #define EBPF_MAX_CALL_DEPTH 8
 #define EBPF_MAX_STACK_TOTAL 4096 /* bytes over a bpf-to-bpf call chain */
-#define EBPF_MAX_INSNS 1000000    /* slots in one program, including subprograms */
+#define EBPF_MAX_INSNS 1000000	  /* slots in one program, including subprograms */
 
 /* class: code & 0x07 */
-#define EBPF_CLASS(code) ((code) & 0x07)
+#define EBPF_CLASS(code) ((code)&0x07)
 #define EBPF_CLASS_LD 0x00
 #define EBPF_CLASS_LDX 0x01
 #define EBPF_CLASS_ST 0x02
@@ -35,10 +35,10 @@ _Static_assert(sizeof(struct ebpf_insn) == 8, "eBPF instructions are 8 bytes");
 #define EBPF_CLASS_ALU64 0x07
 
 /* arithmetic and jump: code = op | source | class */
-#define EBPF_SRC(code) ((code) & 0x08)
+#define EBPF_SRC(code) ((code)&0x08)
 #define EBPF_SRC_K 0x00 /* use imm (32-bit, sign-extended for 64-bit ops) */
 #define EBPF_SRC_X 0x08 /* use src register (for byte swaps: EBPF_SRC_X = to big endian) */
-#define EBPF_OP(code) ((code) & 0xf0)
+#define EBPF_OP(code) ((code)&0xf0)
 
 #define EBPF_ALU_ADD 0x00
 #define EBPF_ALU_SUB 0x10
@@ -76,15 +76,15 @@ _Static_assert(sizeof(struct ebpf_insn) == 8, "eBPF instructions are 8 bytes");
 #define EBPF_PSEUDO_CALL 1
 
 /* load/store: code = mode | size | class */
-#define EBPF_SIZE(code) ((code) & 0x18)
+#define EBPF_SIZE(code) ((code)&0x18)
 #define EBPF_SIZE_W 0x00  /* 4 bytes */
 #define EBPF_SIZE_H 0x08  /* 2 */
 #define EBPF_SIZE_B 0x10  /* 1 */
 #define EBPF_SIZE_DW 0x18 /* 8 */
-#define EBPF_MODE(code) ((code) & 0xe0)
-#define EBPF_MODE_IMM 0x00    /* lddw (LD class, size DW) */
-#define EBPF_MODE_ABS 0x20    /* legacy packet access: refused */
-#define EBPF_MODE_IND 0x40    /* legacy packet access: refused */
+#define EBPF_MODE(code) ((code)&0xe0)
+#define EBPF_MODE_IMM 0x00 /* lddw (LD class, size DW) */
+#define EBPF_MODE_ABS 0x20 /* legacy packet access: refused */
+#define EBPF_MODE_IND 0x40 /* legacy packet access: refused */
 #define EBPF_MODE_MEM 0x60
 #define EBPF_MODE_MEMSX 0x80  /* LDX only: sign-extending load (v4) */
 #define EBPF_MODE_ATOMIC 0xc0 /* STX only, W or DW; operation in imm */
@@ -101,13 +101,13 @@ _Static_assert(sizeof(struct ebpf_insn) == 8, "eBPF instructions are 8 bytes");
 /* lddw source (src field of the first slot), RFC 9669 table 12. bulwark has no file descriptors:
  * a program's maps are numbered 0..n_maps-1 by the loader, and "fd" in sources 1 and 2 is that
  * number too, so objects relocated libbpf-style (src 1/2) and by index (src 5/6) both work. */
-#define EBPF_PSEUDO_IMM64 0          /* dst = next.imm << 32 | imm */
-#define EBPF_PSEUDO_MAP_FD 1         /* dst = map_by_fd(imm) */
-#define EBPF_PSEUDO_MAP_VALUE 2      /* dst = map_val(map_by_fd(imm)) + next.imm */
-#define EBPF_PSEUDO_VAR_ADDR 3       /* dst = var_addr(imm): refused */
-#define EBPF_PSEUDO_CODE_ADDR 4      /* dst = code_addr(imm): refused */
-#define EBPF_PSEUDO_MAP_IDX 5        /* dst = map_by_idx(imm) */
-#define EBPF_PSEUDO_MAP_IDX_VALUE 6  /* dst = map_val(map_by_idx(imm)) + next.imm */
+#define EBPF_PSEUDO_IMM64 0	    /* dst = next.imm << 32 | imm */
+#define EBPF_PSEUDO_MAP_FD 1	    /* dst = map_by_fd(imm) */
+#define EBPF_PSEUDO_MAP_VALUE 2	    /* dst = map_val(map_by_fd(imm)) + next.imm */
+#define EBPF_PSEUDO_VAR_ADDR 3	    /* dst = var_addr(imm): refused */
+#define EBPF_PSEUDO_CODE_ADDR 4	    /* dst = code_addr(imm): refused */
+#define EBPF_PSEUDO_MAP_IDX 5	    /* dst = map_by_idx(imm) */
+#define EBPF_PSEUDO_MAP_IDX_VALUE 6 /* dst = map_val(map_by_idx(imm)) + next.imm */
 
 static inline int ebpf_insn_is_lddw(const struct ebpf_insn *i)
 {

@@ -28,12 +28,11 @@ int guest_mem_init(struct guest_mem *m, uint64_t size)
 	}
 	madvise(map + page, size, MADV_MERGEABLE);
 	m->mapping = map;
-	m->region[0] = (struct guest_mem_region){ .gpa = 0, .size = low, .host = map + page };
+	m->region[0] = (struct guest_mem_region){.gpa = 0, .size = low, .host = map + page};
 	m->n_regions = 1;
 	if (size > low) {
-		m->region[1] = (struct guest_mem_region){ .gpa = GUEST_MEM_HIGH_START,
-							  .size = size - low,
-							  .host = map + page + low };
+		m->region[1] = (struct guest_mem_region){
+		    .gpa = GUEST_MEM_HIGH_START, .size = size - low, .host = map + page + low};
 		m->n_regions = 2;
 	}
 	return 0;
@@ -42,7 +41,7 @@ int guest_mem_init(struct guest_mem *m, uint64_t size)
 void guest_mem_init_buffer(struct guest_mem *m, void *buf, uint64_t size)
 {
 	memset(m, 0, sizeof(*m));
-	m->region[0] = (struct guest_mem_region){ .gpa = 0, .size = size, .host = buf };
+	m->region[0] = (struct guest_mem_region){.gpa = 0, .size = size, .host = buf};
 	m->n_regions = 1;
 }
 

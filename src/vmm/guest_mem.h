@@ -26,7 +26,7 @@ struct guest_mem_region {
 struct guest_mem {
 	struct guest_mem_region region[GUEST_MEM_MAX_REGIONS];
 	unsigned n_regions;
-	uint8_t *mapping;      /* the whole host mapping (NULL for a caller-owned buffer) */
+	uint8_t *mapping; /* the whole host mapping (NULL for a caller-owned buffer) */
 	size_t mapping_size;
 };
 

@@ -27,9 +27,9 @@ static unsigned frame_len(unsigned seq)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_ll sll = { 0 };
+	struct sockaddr_ll sll = {0};
 	unsigned n, good = 0;
-	bool seen[256] = { false };
+	bool seen[256] = {false};
 	time_t end;
 	int fd;
 	FILE *f;
@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 	if (f)
 		fclose(f);
 	while (good < n && time(NULL) < end) {
-		struct pollfd p = { fd, POLLIN, 0 };
+		struct pollfd p = {fd, POLLIN, 0};
 		uint8_t buf[2048], out[2048];
 		struct sockaddr_ll from;
 		socklen_t fl = sizeof(from);
@@ -71,13 +71,14 @@ int main(int argc, char **argv)
 		seq = buf[14];
 		len = buf[15] | (buf[16] << 8);
 		if (seq >= 256 || len + 14 != (unsigned)r || (unsigned)r != frame_len(seq)) {
-			fprintf(stderr, "tap-echo: frame %u has length %zd (payload says %u)\n", seq,
-				r, len);
+			fprintf(stderr, "tap-echo: frame %u has length %zd (payload says %u)\n",
+				seq, r, len);
 			return 1;
 		}
 		for (unsigned j = 3; j < len; j++)
 			if (buf[14 + j] != (uint8_t)(seq * 17 + j)) {
-				fprintf(stderr, "tap-echo: frame %u differs at byte %u\n", seq, 14 + j);
+				fprintf(stderr, "tap-echo: frame %u differs at byte %u\n", seq,
+					14 + j);
 				return 1;
 			}
 		if (!seen[seq]) {

@@ -477,8 +477,8 @@ TEST(legacy_maps_jit)
 /* A 64-byte IPv4/TCP packet from 10.0.0.1:1234 to 10.0.0.2:80. */
 static void make_packet(uint8_t *pkt, uint8_t src_last, uint16_t sport)
 {
-	struct iphdr ip = { .version = 4, .ihl = 5, .protocol = IPPROTO_TCP };
-	struct tcphdr tcp = { .source = htons(sport), .dest = htons(80) };
+	struct iphdr ip = {.version = 4, .ihl = 5, .protocol = IPPROTO_TCP};
+	struct tcphdr tcp = {.source = htons(sport), .dest = htons(80)};
 	uint16_t proto = htons(ETH_P_IP);
 
 	memset(pkt, 0, 64);

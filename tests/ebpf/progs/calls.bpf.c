@@ -6,8 +6,8 @@
 #include <bulwark/ctx.h>
 
 struct result {
-	__u64 sum;      /* loop result */
-	__u64 fib;      /* through the call chain */
+	__u64 sum; /* loop result */
+	__u64 fib; /* through the call chain */
 	__u64 add, or, and, xor, xchg_old, cmpxchg_old, cmpxchg_new;
 	__u32 add32, xchg32;
 };

@@ -5,7 +5,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bulwark/ctx.h>
 
-const volatile __u32 table[4] = { 10, 20, 30, 40 };
+const volatile __u32 table[4] = {10, 20, 30, 40};
 const char greeting[] = "hello, bulwark";
 __u64 runs = 100;
 __u32 last_msr[4];

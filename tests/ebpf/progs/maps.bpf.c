@@ -53,7 +53,7 @@ int count_msr(struct bw_msr_write_md *ctx)
 {
 	__u32 msr = ctx->msr, slot = ctx->msr & 7, zero = 0;
 	__u64 one = 1, rip, *v;
-	struct lpm_v4 k = { .prefixlen = 32 };
+	struct lpm_v4 k = {.prefixlen = 32};
 	__u32 *route;
 
 	v = bpf_map_lookup_elem(&msr_count, &msr);

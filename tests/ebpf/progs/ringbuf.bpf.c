@@ -19,7 +19,7 @@ SEC("bulwark/msr.write")
 int emit(struct bw_msr_write_md *ctx)
 {
 	struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	struct event copy = { .kind = 2, .msr = ctx->msr, .value = ctx->value };
+	struct event copy = {.kind = 2, .msr = ctx->msr, .value = ctx->value};
 
 	if (!e)
 		return 0;

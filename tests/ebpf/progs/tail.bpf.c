@@ -41,7 +41,7 @@ struct {
 	__uint(key_size, sizeof(__u32));
 	__array(values, int(void *));
 } jump SEC(".maps") = {
-	.values = { [1] = (void *)&tail_one, [2] = (void *)&tail_two },
+    .values = {[1] = (void *)&tail_one, [2] = (void *)&tail_two},
 };
 
 SEC("bulwark/msr.write")

@@ -37,7 +37,7 @@ int xdp_lpm(struct xdp_md *ctx)
 		return XDP_DROP;
 	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
 		struct iphdr *ip = (void *)(eth + 1);
-		struct lpm_v4_key k = { .prefixlen = 32 };
+		struct lpm_v4_key k = {.prefixlen = 32};
 
 		if ((void *)(ip + 1) > end)
 			return XDP_DROP;
@@ -45,7 +45,7 @@ int xdp_lpm(struct xdp_md *ctx)
 		verdict = bpf_map_lookup_elem(&src_v4, &k);
 	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr *ip6 = (void *)(eth + 1);
-		struct lpm_v6_key k = { .prefixlen = 128 };
+		struct lpm_v6_key k = {.prefixlen = 128};
 
 		if ((void *)(ip6 + 1) > end)
 			return XDP_DROP;
