@@ -1,5 +1,6 @@
-/* fuzz_pci_config.c: hostile port I/O on config mechanism #1 (0xCF8-0xCFF) and MMIO on the BARs
- * of a virtio function: any sequence of accesses, sizes and offsets. The bus must keep its
+/* fuzz_pci_config.c: hostile port I/O on config mechanism #1 (0xCF8-0xCFF), MMIO on the BARs of a
+ * virtio function and accesses through its VIRTIO_PCI_CAP_PCI_CFG window: any sequence of
+ * accesses, sizes and offsets. The bus must keep its
  * invariants (never crash, BAR claims consistent: checked by ASan and the io_bus itself). */
 #include "dev/virtio_blk.h"
 #include "fuzz_virtio.h"
@@ -45,6 +46,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fg_in(&g, (uint16_t)(0xcf6 + fin_u8(&in) % 12), len);
 			break;
 		case 2: /* a well-formed config write to slot 0-2 */
+			if (op & 8) {
+				/* an access through the VIRTIO_PCI_CAP_PCI_CFG window of slot 1:
+				 * bar, offset, length from the input, then the data field */
+				unsigned c = virtio_blk_transport(b)->pcicfg_cap;
+				uint8_t bar = fin_u8(&in);
+				uint32_t wlen = fin_u8(&in);
+
+				fg_cfg_write(&g, 1, c + 4, bar & 0x80 ? bar : bar & 1, 1);
+				fg_cfg_write(&g, 1, c + 8, bar & 0x40 ? v : v % VIRTIO_PCI_BAR_SIZE,
+					     4);
+				fg_cfg_write(&g, 1, c + 12, wlen & 0x80 ? wlen : wlen % 5, 4);
+				if (op & 0x40)
+					fg_cfg_write(&g, 1, c + 16, fin_u32(&in),
+						     len > 4 ? 4 : len);
+				else
+					fg_cfg_read(&g, 1, c + 16 + (fin_u8(&in) & 3), 1);
+				break;
+			}
 			fg_cfg_write(&g, fin_u8(&in) % 3, fin_u8(&in), v, len > 4 ? 4 : len);
 			break;
 		case 3:

@@ -1,9 +1,11 @@
 /* fuzz_virtio.h: the shared driver of the virtio fuzzers. The input is a hostile guest: it
  * chooses the queue size and features, overwrites the rings (and anything else in guest RAM)
  * with its own bytes, and then issues a sequence of MMIO accesses to the common/notify/ISR/device
- * structures, MSI-X table writes, PCI config writes, doorbells, received frames (virtio-net) and
- * re-probes. The device runs its work synchronously (virtio_pci_poll) so a run is deterministic.
- * Whatever the input, bulwark must not crash, hang, or touch memory outside guest RAM (ASan). */
+ * structures, MSI-X table writes, PCI config writes, doorbells, received frames (virtio-net),
+ * well-formed chains of its bytes on any queue (virtio-net control commands), accesses through the
+ * VIRTIO_PCI_CAP_PCI_CFG window, and re-probes. The device runs its work synchronously
+ * (virtio_pci_poll) so a run is deterministic. Whatever the input, bulwark must not crash, hang, or
+ * touch memory outside guest RAM (ASan). */
 #ifndef BULWARK_FUZZ_VIRTIO_H
 #define BULWARK_FUZZ_VIRTIO_H
 
@@ -93,7 +95,7 @@ static inline void fuzz_virtio_run(struct fg *g, struct virtio_pci *vp, unsigned
 	while (in->n && ops++ < 256) {
 		uint8_t op = fin_u8(in);
 
-		switch (op % 10) {
+		switch (op % 12) {
 		case 0: { /* write guest RAM */
 			uint32_t off = fin_u32(in) % FUZZ_RAM;
 			uint8_t len = fin_u8(in);
@@ -118,7 +120,8 @@ static inline void fuzz_virtio_run(struct fg *g, struct virtio_pci *vp, unsigned
 			break;
 		}
 		case 3: /* doorbell */
-			fg_mmio_write(g, bar0 + VIRTIO_PCI_NOTIFY_OFF + 4 * (fin_u8(in) % 4), 0, 2);
+			fg_mmio_write(g, bar0 + VIRTIO_PCI_NOTIFY_OFF + 4 * (fin_u8(in) % (nq + 1)),
+				      0, 2);
 			fuzz_poll(vp);
 			break;
 		case 4: { /* MSI-X table / PBA */
@@ -168,6 +171,50 @@ static inline void fuzz_virtio_run(struct fg *g, struct virtio_pci *vp, unsigned
 			q->avail_idx++;
 			memcpy(fg_ptr(g, q->avail + 2), &q->avail_idx, 2);
 			fg_mmio_write(g, bar0 + VIRTIO_PCI_NOTIFY_OFF + 4 * qi, qi, 2);
+			fuzz_poll(vp);
+			break;
+		}
+		case 10: { /* a well-formed chain: [2 bytes][len bytes] readable, [wlen] writable
+			    * (a virtio-net control command: class, command, data, ack) */
+			unsigned qi = fin_u8(in) % nq;
+			uint8_t len = fin_u8(in), wlen = fin_u8(in) % 4;
+			uint64_t buf;
+			struct fbuf b[3];
+			unsigned nb = 0;
+
+			if (!d.q[qi].size || g->next_alloc + 512 > FUZZ_RAM)
+				break;
+			buf = fg_alloc(g, 2 + 256 + 4, 8);
+			fin_take(in, fg_ptr(g, buf), 2);
+			if (len > in->n)
+				len = (uint8_t)in->n;
+			fin_take(in, fg_ptr(g, buf + 2), len);
+			b[nb++] = (struct fbuf){buf, 2, false};
+			if (len)
+				b[nb++] = (struct fbuf){buf + 2, len, false};
+			if (wlen)
+				b[nb++] = (struct fbuf){buf + 2 + 256, wlen, true};
+			fq_add(g, &d.q[qi], b, nb);
+			fg_mmio_write(g, bar0 + VIRTIO_PCI_NOTIFY_OFF + 4 * qi, qi, 2);
+			fuzz_poll(vp);
+			break;
+		}
+		case 11: { /* an access through the VIRTIO_PCI_CAP_PCI_CFG window */
+			unsigned c = vp->pcicfg_cap;
+			uint8_t bar = fin_u8(in) & 7;
+			uint32_t woff = fin_u32(in), wlen = fin_u8(in) % 9, v = fin_u32(in);
+
+			if (!c)
+				break;
+			if (bar < 2) /* mostly plausible windows: BAR0 within its 16 KiB */
+				woff %= VIRTIO_PCI_BAR_SIZE;
+			fg_cfg_write(g, 1, c + 4, bar, 1);
+			fg_cfg_write(g, 1, c + 8, woff, 4);
+			fg_cfg_write(g, 1, c + 12, wlen, 4);
+			if (v & 1)
+				fg_cfg_write(g, 1, c + 16, v, (uint32_t)(1u << ((v >> 1) % 3)));
+			else
+				fg_cfg_read(g, 1, c + 16, (uint32_t)(1u << ((v >> 1) % 3)));
 			fuzz_poll(vp);
 			break;
 		}

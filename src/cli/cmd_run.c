@@ -53,8 +53,9 @@ static void usage(FILE *out)
 	    "  --mem MIB             guest RAM in MiB, %u-%u (default %u)\n"
 	    "  --cpus N              vCPUs, 1-%u as KVM allows (default 1)\n"
 	    "  --disk PATH[,ro]      virtio-blk disk backed by a raw file; repeatable (max %u)\n"
-	    "  --net tap=NAME[,mac=MAC]\n"
-	    "                        virtio-net device on tap NAME; repeatable (max %u)\n"
+	    "  --net tap=NAME[,mac=MAC][,queues=N]\n"
+	    "                        virtio-net device on tap NAME; repeatable (max %u);\n"
+	    "                        queues=N (1-8): N queue pairs over a multiqueue tap\n"
 	    "  --help                this text\n"
 	    "\n"
 	    "console: stdin goes to the guest's serial port (raw mode on a terminal);\n"
@@ -176,9 +177,9 @@ static int setup_devices(struct run *r, bool testguest)
 	}
 	for (unsigned i = 0; i < r->o.n_nets; i++) {
 		err[0] = '\0';
-		r->net[i] = virtio_net_create(r->pci, h, r->o.net[i].tap,
-					      r->o.net[i].has_mac ? r->o.net[i].mac : NULL, err,
-					      sizeof(err));
+		r->net[i] = virtio_net_create_mq(r->pci, h, r->o.net[i].tap, r->o.net[i].queues,
+						 r->o.net[i].has_mac ? r->o.net[i].mac : NULL, err,
+						 sizeof(err));
 		if (!r->net[i]) {
 			bw_err("--net tap=%s: %s", r->o.net[i].tap, err[0] ? err : "cannot add it");
 			return -EIO;

@@ -67,6 +67,7 @@ static int parse_net(const char *arg, struct run_net *n, char *err, size_t errle
 	bool have_tap = false;
 
 	memset(n, 0, sizeof(*n));
+	n->queues = 1;
 	if (strlen(arg) >= sizeof(buf)) {
 		snprintf(err, errlen, "--net: argument too long");
 		return -EINVAL;
@@ -98,10 +99,23 @@ static int parse_net(const char *arg, struct run_net *n, char *err, size_t errle
 				return -EINVAL;
 			}
 			n->has_mac = true;
+		} else if (!strncmp(kv, "queues=", 7)) {
+			uint64_t q;
+
+			if (parse_uint(kv + 7, 1, RUN_MAX_NET_QUEUES, &q)) {
+				snprintf(
+				    err, errlen,
+				    "--net %s: queues=%s: expected a number of queue pairs from "
+				    "1 to %d",
+				    arg, kv + 7, RUN_MAX_NET_QUEUES);
+				return -EINVAL;
+			}
+			n->queues = (unsigned)q;
 		} else {
-			snprintf(err, errlen,
-				 "--net %s: unknown key '%s' (expected tap=NAME[,mac=MAC])", arg,
-				 kv);
+			snprintf(
+			    err, errlen,
+			    "--net %s: unknown key '%s' (expected tap=NAME[,mac=MAC][,queues=N])",
+			    arg, kv);
 			return -EINVAL;
 		}
 	}

@@ -9,6 +9,7 @@
 
 #define RUN_MAX_DISKS 8
 #define RUN_MAX_NETS 8
+#define RUN_MAX_NET_QUEUES 8 /* TAP_MAX_QUEUES */
 #define RUN_DEFAULT_MEM_MIB 256
 #define RUN_MIN_MEM_MIB 4
 #define RUN_MAX_MEM_MIB (64u * 1024)
@@ -23,6 +24,7 @@ struct run_net {
 	char tap[16]; /* IFNAMSIZ */
 	uint8_t mac[6];
 	bool has_mac;
+	unsigned queues; /* queue pairs (tap queues), 1 to RUN_MAX_NET_QUEUES */
 };
 
 struct run_opts {

@@ -149,6 +149,8 @@ uint32_t pci_bus_conf_read(struct pci_bus *bus, uint32_t addr, uint32_t off_in_d
 {
 	uint32_t off = (addr & 0xfc) + off_in_dword, v = 0xffffffffu;
 	struct pci_dev *dev;
+	pci_cfg_read_fn cb = NULL;
+	void *opaque = NULL;
 
 	if ((len != 1 && len != 2 && len != 4) || off_in_dword + len > 4 || (off & (len - 1))) {
 		bw_log_once(&bus->logged_unaligned, BW_LOG_DEBUG,
@@ -158,6 +160,16 @@ uint32_t pci_bus_conf_read(struct pci_bus *bus, uint32_t addr, uint32_t off_in_d
 	}
 	pthread_mutex_lock(&bus->lock);
 	dev = lookup(bus, addr);
+	if (dev && dev->cfg_read && off < dev->cfg_read_end && off + len > dev->cfg_read_start) {
+		/* The device refreshes the bytes first, without the bus lock (it may take its own
+		 * lock and call pci_dev_cfg_read()). Devices are removed only at teardown. */
+		cb = dev->cfg_read;
+		opaque = dev->opaque;
+		pthread_mutex_unlock(&bus->lock);
+		cb(opaque, off, len);
+		pthread_mutex_lock(&bus->lock);
+		dev = lookup(bus, addr);
+	}
 	if (dev)
 		v = cfg_get(dev->cfg, off, len);
 	pthread_mutex_unlock(&bus->lock);
@@ -469,6 +481,15 @@ void pci_dev_remove(struct pci_dev *dev)
 uint8_t pci_dev_irq_line(const struct pci_dev *dev)
 {
 	return pci_irq_lines[(dev->slot + sizeof(pci_irq_lines) - 1) % sizeof(pci_irq_lines)];
+}
+
+void pci_dev_cfg_set(struct pci_dev *dev, uint32_t off, uint32_t len, uint32_t val)
+{
+	if (len > 4 || off >= PCI_CFG_SIZE || len > PCI_CFG_SIZE - off)
+		return;
+	pthread_mutex_lock(&dev->bus->lock);
+	cfg_put(dev->cfg, off, len, val);
+	pthread_mutex_unlock(&dev->bus->lock);
 }
 
 uint32_t pci_dev_cfg_read(struct pci_dev *dev, uint32_t off, uint32_t len)

@@ -43,6 +43,11 @@ typedef void (*pci_cfg_write_fn)(void *opaque, uint32_t off, uint32_t len);
 /* Called (without the bus lock) after BAR idx was claimed at addr on host->mmio, or released
  * (addr 0): devices re-register their ioeventfds there. */
 typedef void (*pci_bar_moved_fn)(void *opaque, unsigned idx, uint64_t addr);
+/* Called (without the bus lock) before a guest read of config space [off, off + len) that overlaps
+ * the device's [cfg_read_start, cfg_read_end): the device may refresh those bytes with
+ * pci_dev_cfg_set() (virtio's VIRTIO_PCI_CAP_PCI_CFG window reads a BAR there); the bus then
+ * reads config space as usual. */
+typedef void (*pci_cfg_read_fn)(void *opaque, uint32_t off, uint32_t len);
 
 struct pci_bar {
 	uint32_t size; /* power of two >= 4096, 0: unused */
@@ -61,7 +66,9 @@ struct pci_dev {
 	uint16_t cap_end;	     /* first free offset after the capabilities */
 	struct pci_bar bar[PCI_NUM_BARS];
 	pci_cfg_write_fn cfg_write;
-	pci_bar_moved_fn bar_moved; /* may be set by the device after pci_dev_add() */
+	pci_bar_moved_fn bar_moved;	       /* may be set by the device after pci_dev_add() */
+	pci_cfg_read_fn cfg_read;	       /* may be set by the device after pci_dev_add()... */
+	uint16_t cfg_read_start, cfg_read_end; /* ...with the range it watches */
 	void *opaque;
 };
 
@@ -103,6 +110,9 @@ uint8_t pci_dev_irq_line(const struct pci_dev *dev);
 
 /* Config space accessors for device models (host side, take the bus lock). */
 uint32_t pci_dev_cfg_read(struct pci_dev *dev, uint32_t off, uint32_t len);
+/* Sets len (1-4) bytes of config space at off to val whatever the guest write mask says (device
+ * registers the guest reads, such as a data window). Ignored outside config space. */
+void pci_dev_cfg_set(struct pci_dev *dev, uint32_t off, uint32_t len, uint32_t val);
 
 /* Config mechanism #1 entry points (also reachable through host->pio): exposed for tests and
  * fuzzers. addr is the value written to 0xCF8. */

@@ -1,4 +1,5 @@
-/* tap.c: opening and configuring the tap behind virtio-net (see tap.h). */
+/* tap.c: opening and configuring the tap behind virtio-net (see tap.h): single-queue taps and the
+ * queues of a multiqueue tap (IFF_MULTI_QUEUE, one fd per queue pair of the device). */
 #include "dev/tap.h"
 
 #include <errno.h>
@@ -10,37 +11,41 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-struct tap *tap_open(const char *name, char *err, size_t errlen)
+/* Opens one queue of tap name (queue q of n, for messages). */
+static struct tap *open_queue(const char *name, unsigned q, unsigned n, char *err, size_t errlen)
 {
 	struct ifreq ifr;
 	int fd, hdr = TAP_VNET_HDR_LEN, e;
 	struct tap *t;
+	char which[32] = "";
 
-	if (!name || !*name || strlen(name) >= IFNAMSIZ) {
-		snprintf(err, errlen, "tap '%s': name must be 1 to %d characters", name ? name : "",
-			 IFNAMSIZ - 1);
-		return NULL;
-	}
+	if (n > 1)
+		snprintf(which, sizeof(which), " queue %u of %u", q, n);
 	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
-		snprintf(err, errlen, "tap %s: cannot open /dev/net/tun: %s", name,
+		snprintf(err, errlen, "tap %s%s: cannot open /dev/net/tun: %s", name, which,
 			 strerror(errno));
 		return NULL;
 	}
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | (n > 1 ? IFF_MULTI_QUEUE : 0);
 	memcpy(ifr.ifr_name, name, strlen(name));
 	if (ioctl(fd, TUNSETIFF, &ifr)) {
 		e = errno;
-		snprintf(err, errlen, "tap %s: cannot attach (TUNSETIFF): %s%s", name, strerror(e),
+		snprintf(err, errlen, "tap %s%s: cannot attach (TUNSETIFF): %s%s", name, which,
+			 strerror(e),
 			 e == EPERM   ? " (needs CAP_NET_ADMIN, or a tap owned by this user)"
 			 : e == EBUSY ? " (in use by another process?)"
-				      : "");
+			 : e == EINVAL
+			     ? (n > 1 ? " (a tap created without multi_queue? ip tuntap add ... "
+					"multi_queue)"
+				      : " (a tap created with multi_queue? give queues=N)")
+			     : "");
 		close(fd);
 		return NULL;
 	}
 	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr)) {
-		snprintf(err, errlen, "tap %s: cannot set the vnet header size: %s", name,
+		snprintf(err, errlen, "tap %s%s: cannot set the vnet header size: %s", name, which,
 			 strerror(errno));
 		close(fd);
 		return NULL;
@@ -51,9 +56,44 @@ struct tap *tap_open(const char *name, char *err, size_t errlen)
 		return NULL;
 	}
 	t->is_tun = true;
+	t->multi_queue = n > 1;
+	t->attached = true;
 	/* Start with no offloads: the tap then never hands us GSO frames before the guest agreed.
 	 */
 	tap_set_offload(t, 0);
+	return t;
+}
+
+int tap_open_queues(const char *name, unsigned n, struct tap **out, char *err, size_t errlen)
+{
+	if (!name || !*name || strlen(name) >= IFNAMSIZ) {
+		snprintf(err, errlen, "tap '%s': name must be 1 to %d characters", name ? name : "",
+			 IFNAMSIZ - 1);
+		return -EINVAL;
+	}
+	if (n < 1 || n > TAP_MAX_QUEUES) {
+		snprintf(err, errlen, "tap %s: %u queues (1 to %d)", name, n, TAP_MAX_QUEUES);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		out[i] = open_queue(name, i, n, err, errlen);
+		if (!out[i]) {
+			while (i--) {
+				tap_close(out[i]);
+				out[i] = NULL;
+			}
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+struct tap *tap_open(const char *name, char *err, size_t errlen)
+{
+	struct tap *t = NULL;
+
+	if (tap_open_queues(name, 1, &t, err, errlen))
+		return NULL;
 	return t;
 }
 
@@ -66,6 +106,7 @@ struct tap *tap_open_fd(int fd, const char *name)
 		return NULL;
 	}
 	t->fd = fd;
+	t->attached = true;
 	snprintf(t->name, sizeof(t->name), "%s", name ? name : "fd");
 	return t;
 }
@@ -76,6 +117,20 @@ int tap_set_offload(struct tap *t, unsigned flags)
 		return 0;
 	if (ioctl(t->fd, TUNSETOFFLOAD, (unsigned long)flags))
 		return -errno;
+	return 0;
+}
+
+int tap_set_queue(struct tap *t, bool attach)
+{
+	struct ifreq ifr;
+
+	if (!t->is_tun || !t->multi_queue || t->attached == attach)
+		return 0;
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = attach ? IFF_ATTACH_QUEUE : IFF_DETACH_QUEUE;
+	if (ioctl(t->fd, TUNSETQUEUE, &ifr))
+		return -errno;
+	t->attached = attach;
 	return 0;
 }
 

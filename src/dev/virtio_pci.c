@@ -5,7 +5,13 @@
  * processed. Doorbells are eventfds: with ioeventfd KVM signals them directly, otherwise the
  * notify MMIO handler writes them. Everything a guest writes is checked: unknown registers,
  * odd-sized or unaligned accesses and MSI-X table abuse are ignored (logged once); protocol
- * errors (a notify before setup, rings outside RAM, a broken chain) set NEEDS_RESET. */
+ * errors (a notify before setup, rings outside RAM, a broken chain) set NEEDS_RESET.
+ *
+ * The PCI configuration access capability (VIRTIO_PCI_CAP_PCI_CFG) is a window: the driver writes
+ * cap.bar, cap.offset and cap.length, then reads or writes pci_cfg_data, and the device performs
+ * that access on the BAR (through virtio_pci_bar0_access(), so the same checks apply). A window
+ * that does not address 1, 2 or 4 aligned bytes inside one of the BAR0 structures is ignored
+ * (logged once). */
 #include "dev/virtio_pci.h"
 
 #include <errno.h>
@@ -27,6 +33,13 @@
 #define VIRTIO_CAP_NOTIFY 2
 #define VIRTIO_CAP_ISR 3
 #define VIRTIO_CAP_DEVICE 4
+#define VIRTIO_CAP_PCI_CFG 5
+
+/* Offsets in struct virtio_pci_cfg_cap from the capability's start. */
+#define PCICFG_BAR 4
+#define PCICFG_OFFSET 8
+#define PCICFG_LENGTH 12
+#define PCICFG_DATA 16
 
 #define COMMON_SIZE 0x38
 #define ISR_QUEUE 1
@@ -517,11 +530,80 @@ void virtio_pci_msix_access(void *opaque, uint64_t off, uint8_t *data, uint32_t 
 	pthread_mutex_unlock(&vp->lock);
 }
 
+/* The BAR0 access the VIRTIO_PCI_CAP_PCI_CFG window describes, when it is one the driver may
+ * make (virtio 1.2 4.1.4.9.1): cap.bar 0, cap.length 1, 2 or 4, cap.offset a multiple of it, and
+ * the bytes inside the common, ISR, device or notify structure. Else false (logged once). */
+static bool pcicfg_window(struct virtio_pci *vp, uint32_t *off, uint32_t *len)
+{
+	uint32_t c = vp->pcicfg_cap;
+	uint32_t bar = pci_dev_cfg_read(vp->pci, c + PCICFG_BAR, 1);
+	uint32_t o = pci_dev_cfg_read(vp->pci, c + PCICFG_OFFSET, 4);
+	uint32_t l = pci_dev_cfg_read(vp->pci, c + PCICFG_LENGTH, 4);
+	static const struct {
+		uint32_t start, size;
+	} st[] = {
+	    {VIRTIO_PCI_COMMON_OFF, COMMON_SIZE},
+	    {VIRTIO_PCI_ISR_OFF, 1},
+	    {VIRTIO_PCI_DEVCFG_OFF, 0}, /* size: cfg.cfg_size */
+	    {VIRTIO_PCI_NOTIFY_OFF, 0}, /* size: the notify structure */
+	};
+
+	if (bar == 0 && (l == 1 || l == 2 || l == 4) && !(o & (l - 1))) {
+		for (unsigned i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+			uint32_t size = st[i].size;
+
+			if (st[i].start == VIRTIO_PCI_DEVCFG_OFF)
+				size = vp->cfg.cfg_size;
+			else if (st[i].start == VIRTIO_PCI_NOTIFY_OFF)
+				size = VIRTIO_PCI_NOTIFY_MULT * vp->cfg.num_queues;
+			if (o >= st[i].start && o - st[i].start < size &&
+			    l <= size - (o - st[i].start)) {
+				*off = o;
+				*len = l;
+				return true;
+			}
+		}
+	}
+	bw_log_once(&vp->logged_pcicfg, BW_LOG_WARN,
+		    "%s: ignored PCI_CFG window access (bar %u, offset 0x%x, length %u): not 1, 2 "
+		    "or 4 aligned bytes inside a virtio structure of BAR0",
+		    vp->label, bar, o, l);
+	return false;
+}
+
+static bool touches_pcicfg_data(struct virtio_pci *vp, uint32_t off, uint32_t len)
+{
+	uint32_t d = vp->pcicfg_cap + PCICFG_DATA;
+
+	return vp->pcicfg_cap && off < d + 4 && off + len > d;
+}
+
+/* A guest read of pci_cfg_data: read the BAR through the window into it first. */
+static void cfg_read_hook(void *opaque, uint32_t off, uint32_t len)
+{
+	struct virtio_pci *vp = opaque;
+	uint32_t o, l, v = 0;
+
+	if (!touches_pcicfg_data(vp, off, len) || !pcicfg_window(vp, &o, &l))
+		return;
+	virtio_pci_bar0_access(vp, o, (uint8_t *)&v, l, false);
+	pci_dev_cfg_set(vp->pci, vp->pcicfg_cap + PCICFG_DATA, l, v);
+}
+
 static void cfg_written(void *opaque, uint32_t off, uint32_t len)
 {
 	struct virtio_pci *vp = opaque;
 	uint32_t ctrl;
 
+	if (touches_pcicfg_data(vp, off, len)) {
+		uint32_t o, l, v;
+
+		if (pcicfg_window(vp, &o, &l)) {
+			v = pci_dev_cfg_read(vp->pci, vp->pcicfg_cap + PCICFG_DATA, 4);
+			virtio_pci_bar0_access(vp, o, (uint8_t *)&v, l, true);
+		}
+		return;
+	}
 	if (off + len <= vp->msix_cap + 2u || off >= vp->msix_cap + 4u)
 		return;
 	ctrl = pci_dev_cfg_read(vp->pci, vp->msix_cap + 2, 2);
@@ -737,6 +819,20 @@ struct virtio_pci *virtio_pci_create(struct pci_bus *bus, struct dev_host *host,
 		add_vendor_cap(vp->pci, VIRTIO_CAP_DEVICE, VIRTIO_PCI_DEVCFG_OFF, cfg->cfg_size,
 			       false);
 	{
+		/* struct virtio_pci_cfg_cap: a virtio_pci_cap whose bar, offset and length the
+		 * driver writes, then pci_cfg_data[4]. */
+		uint8_t body[18] = {0}, wmask[18] = {0};
+
+		body[0] = 20;
+		body[1] = VIRTIO_CAP_PCI_CFG;
+		wmask[2] = 0xff;
+		memset(wmask + 6, 0xff, 12);
+		vp->pcicfg_cap = pci_dev_add_cap(vp->pci, PCI_CAP_ID_VNDR, body, wmask, 18);
+		vp->pci->cfg_read = cfg_read_hook;
+		vp->pci->cfg_read_start = (uint16_t)(vp->pcicfg_cap + PCICFG_DATA);
+		vp->pci->cfg_read_end = (uint16_t)(vp->pcicfg_cap + PCICFG_DATA + 4);
+	}
+	{
 		/* MSI-X: message control (table size - 1), table in BAR1 at 0, PBA at 0x800. */
 		uint8_t body[10] = {0}, wmask[10] = {0};
 
@@ -751,7 +847,7 @@ struct virtio_pci *virtio_pci_create(struct pci_bus *bus, struct dev_host *host,
 	snprintf(name, sizeof(name), "%s MSI-X", vp->label);
 	pci_dev_set_bar(vp->pci, 1, VIRTIO_PCI_MSIX_BAR_SIZE, virtio_pci_msix_access, vp, name);
 	vp->pci->bar_moved = bar_moved;
-	if (!vp->msix_cap || pci_dev_enable(vp->pci))
+	if (!vp->msix_cap || !vp->pcicfg_cap || pci_dev_enable(vp->pci))
 		goto fail;
 	if (pthread_create(&vp->thread, NULL, worker, vp))
 		goto fail;

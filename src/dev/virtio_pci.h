@@ -2,12 +2,14 @@
  * virtio device models.
  *
  * BAR0 (16 KiB) holds the common, ISR, device and notify structures the vendor capabilities point
- * at; BAR1 (4 KiB) holds the MSI-X table and PBA. The transport owns feature negotiation, the
- * status state machine (NEEDS_RESET included), per-queue configuration and interrupts (MSI-X
- * through irqfd when the host offers it, else signal_msi; INTx with the ISR when MSI-X is off),
- * doorbells (ioeventfd when the host offers it, else the notify MMIO write), and one worker thread
- * per device that waits on the doorbells and on fds the device adds (a tap) and calls the device
- * with the transport lock held. The device model (virtio-net, virtio-blk) supplies virtio_dev_ops.
+ * at; BAR1 (4 KiB) holds the MSI-X table and PBA. A VIRTIO_PCI_CAP_PCI_CFG capability (virtio 1.2
+ * 4.1.4.9) gives the same BAR0 structures through configuration space (firmware uses it). The
+ * transport owns feature negotiation, the status state machine (NEEDS_RESET included), per-queue
+ * configuration and interrupts (MSI-X through irqfd when the host offers it, else signal_msi; INTx
+ * with the ISR when MSI-X is off), doorbells (ioeventfd when the host offers it, else the notify
+ * MMIO write), and one worker thread per device that waits on the doorbells and on fds the device
+ * adds (a tap) and calls the device with the transport lock held. The device model (virtio-net,
+ * virtio-blk) supplies virtio_dev_ops.
  */
 #ifndef BULWARK_DEV_VIRTIO_PCI_H
 #define BULWARK_DEV_VIRTIO_PCI_H
@@ -20,8 +22,8 @@
 #include "dev/pci.h"
 #include "dev/virtq.h"
 
-#define VIRTIO_PCI_MAX_QUEUES 8
-#define VIRTIO_PCI_MAX_FDS 4
+#define VIRTIO_PCI_MAX_QUEUES 17 /* virtio-net: 8 queue pairs and the control queue */
+#define VIRTIO_PCI_MAX_FDS 8
 #define VIRTIO_PCI_BAR_SIZE 0x4000
 #define VIRTIO_PCI_COMMON_OFF 0x0000
 #define VIRTIO_PCI_ISR_OFF 0x1000
@@ -105,7 +107,8 @@ struct virtio_pci {
 	struct virtio_pci_queue q[VIRTIO_PCI_MAX_QUEUES];
 	uint8_t isr;
 	bool intx_asserted;
-	uint8_t msix_cap; /* config offset of the MSI-X capability */
+	uint8_t msix_cap;   /* config offset of the MSI-X capability */
+	uint8_t pcicfg_cap; /* config offset of the VIRTIO_PCI_CAP_PCI_CFG capability */
 	bool msix_enabled, msix_masked;
 	struct virtio_msix_entry msix[VIRTIO_PCI_MSIX_VECTORS];
 	uint64_t pba;
@@ -116,7 +119,7 @@ struct virtio_pci {
 	int epfd, stop_fd;
 	int fds[VIRTIO_PCI_MAX_FDS];
 	bool fd_on[VIRTIO_PCI_MAX_FDS];
-	bool logged_access, logged_notify, logged_msix, logged_feat, logged_reset;
+	bool logged_access, logged_notify, logged_msix, logged_feat, logged_reset, logged_pcicfg;
 };
 
 /* Adds the PCI function, its capabilities and BARs, and starts the worker thread. */

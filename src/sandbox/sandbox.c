@@ -127,6 +127,7 @@ static const unsigned long allowed_ioctls[] = {
     KVM_GET_VCPU_EVENTS,
     TUNSETOFFLOAD,
     TUNSETVNETHDRSZ,
+    TUNSETQUEUE, /* virtio-net multiqueue: VQ_PAIRS_SET attaches/detaches tap queues */
     FIONBIO,
     FIONREAD,
     TCGETS,

@@ -43,7 +43,7 @@ TEST(all_options)
 
 	CHECK_EQ(PARSE(&o, err, "--kernel", "bz", "--initrd", "ird", "--cmdline", "console=ttyS0",
 		       "--mem", "1024", "--cpus", "8", "--disk", "a.img", "--disk", "b.img,ro",
-		       "--net", "tap=tap0", "--net", "mac=02:AA:bb:cc:dd:0e,tap=t1"),
+		       "--net", "tap=tap0", "--net", "mac=02:AA:bb:cc:dd:0e,tap=t1,queues=4"),
 		 0);
 	CHECK_STR(err, "");
 	CHECK_STR(o.initrd, "ird");
@@ -58,6 +58,8 @@ TEST(all_options)
 	CHECK_EQ(o.n_nets, 2);
 	CHECK_STR(o.net[0].tap, "tap0");
 	CHECK(!o.net[0].has_mac);
+	CHECK_EQ(o.net[0].queues, 1); /* default: one queue pair */
+	CHECK_EQ(o.net[1].queues, 4);
 	CHECK_STR(o.net[1].tap, "t1");
 	CHECK(o.net[1].has_mac);
 	CHECK_EQ(o.net[1].mac[0], 0x02);
@@ -100,6 +102,10 @@ TEST(bad_values_name_the_option)
 	    {{"--net", "tap=t,mac=02:00:00:00:00:01:", "--kernel", "k"}, "--net"},
 	    {{"--net", "tap=t,mac=03:00:00:00:00:01", "--kernel", "k"}, "--net"},
 	    {{"--net", "tap=t,speed=10", "--kernel", "k"}, "--net"},
+	    {{"--net", "tap=t,queues=0", "--kernel", "k"}, "queues=0"},
+	    {{"--net", "tap=t,queues=9", "--kernel", "k"}, "queues=9"},
+	    {{"--net", "tap=t,queues=", "--kernel", "k"}, "queues="},
+	    {{"--net", "tap=t,queues=2x", "--kernel", "k"}, "queues=2x"},
 	    {{"--kernel", "k", "--kernel", "k2"}, "--kernel"},
 	    {{"--kernel", ""}, "--kernel"},
 	    {{"--mem", "64"}, "--kernel"},

@@ -180,7 +180,7 @@ struct fdrv {
 	uint64_t common, notify, isr, devcfg, msix;
 	uint32_t notify_mult;
 	uint64_t features;
-	struct fq q[4];
+	struct fq q[8];
 };
 
 static inline uint64_t fdrv_cap_addr(struct fg *g, unsigned slot, unsigned cap)

@@ -461,7 +461,75 @@ TEST(bad_common_config_accesses)
 	stop();
 }
 
+/* The VIRTIO_PCI_CAP_PCI_CFG window (virtio 1.2 4.1.4.9): BAR0 through config space. */
+static void win_set(unsigned c, uint32_t bar, uint32_t off, uint32_t len)
+{
+	fg_cfg_write(&g, 1, c + 4, bar, 1);
+	fg_cfg_write(&g, 1, c + 8, off, 4);
+	fg_cfg_write(&g, 1, c + 12, len, 4);
+}
+
+TEST(pci_cfg_window)
+{
+	struct fdrv d;
+	unsigned c;
+	struct fbuf b;
+	static const uint32_t bad[][3] = {
+	    {1, 0, 4},				/* the MSI-X BAR: not a virtio structure */
+	    {6, VIRTIO_PCI_DEVCFG_OFF, 4},	/* no such BAR */
+	    {0, VIRTIO_PCI_DEVCFG_OFF, 3},	/* length not 1, 2 or 4 */
+	    {0, VIRTIO_PCI_DEVCFG_OFF, 0},	/* zero length */
+	    {0, VIRTIO_PCI_DEVCFG_OFF, 8},	/* too long for the data field */
+	    {0, 0x13, 2},			/* unaligned */
+	    {0, VIRTIO_PCI_DEVCFG_OFF + 14, 4}, /* crosses the end of the device config */
+	    {0, 0x100, 4},			/* between structures */
+	    {0, VIRTIO_PCI_NOTIFY_OFF + 4, 2},	/* notify of a queue that does not exist */
+	    {0, 0xfffffffc, 4},			/* far beyond the BAR */
+	    {0xff, 0xffffffff, 0xffffffff},	/* everything wrong */
+	};
+
+	start(false);
+	c = fg_find_cap(&g, 1, 0x09, 5);
+	CHECK(c != 0);
+	CHECK_EQ(fg_cfg_read(&g, 1, c + 2, 1), 20); /* cap_len: virtio_pci_cap + 4 data bytes */
+	CHECK_EQ(fg_cfg_read(&g, 1, c + 4, 1), 0);
+	/* Reads: device config and common config through the window, any read width of the data
+	 * field triggers the BAR read. */
+	win_set(c, 0, VIRTIO_PCI_DEVCFG_OFF + 4, 2);
+	CHECK_EQ(fg_cfg_read(&g, 1, c + 16, 2), 0xc5c4);
+	CHECK_EQ(fg_cfg_read(&g, 1, c + 17, 1), 0xc5);
+	win_set(c, 0, VIRTIO_PCI_DEVCFG_OFF + 8, 4);
+	CHECK_EQ(fg_cfg_read(&g, 1, c + 16, 4), 0xcbcac9c8u);
+	win_set(c, 0, 0x12, 2); /* num_queues */
+	CHECK_EQ(fg_cfg_read(&g, 1, c + 16, 2), 1);
+	/* The window reads the live register: after a probe the status reads 0xf. */
+	CHECK_EQ(fdrv_probe(&d, &g, 1, ~0ULL, 1, 16), 0xf);
+	win_set(c, 0, 0x14, 1);
+	CHECK_EQ(fg_cfg_read(&g, 1, c + 16, 1), 0xf);
+	/* A doorbell through the window: the chain is processed. */
+	b = (struct fbuf){fg_alloc(&g, 100, 8), 100, false};
+	fq_add(&g, &d.q[0], &b, 1);
+	win_set(c, 0, VIRTIO_PCI_NOTIFY_OFF, 2);
+	fg_cfg_write(&g, 1, c + 16, 0, 2);
+	CHECK(fq_wait_used(&d, &d.q[0], 1));
+	/* Hostile windows: ignored, both ways; the data field keeps what the guest wrote. */
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		win_set(c, bad[i][0], bad[i][1], bad[i][2]);
+		fg_cfg_write(&g, 1, c + 16, 0x5a5a5a00u + i, 4);
+		CHECK_EQ(fg_cfg_read(&g, 1, c + 16, 4), 0x5a5a5a00u + i);
+		CHECK_EQ(fdrv_status(&d), 0xf);
+	}
+	CHECK(roundtrip(&d));
+	/* A status write through the window: 0 resets the device. */
+	win_set(c, 0, 0x14, 1);
+	fg_cfg_write(&g, 1, c + 16, 0, 1);
+	CHECK_EQ(fdrv_status(&d), 0);
+	fg_cfg_write(&g, 1, c + 16, VIRTIO_STAT_ACKNOWLEDGE, 1);
+	CHECK_EQ(fdrv_status(&d), VIRTIO_STAT_ACKNOWLEDGE);
+	stop();
+}
+
 HARNESS_MAIN(identity_and_capabilities, feature_negotiation, queue_msi_and_reset,
 	     notify_before_setup_needs_reset, rings_outside_ram_need_reset,
 	     broken_chain_needs_reset_and_keeps_running, msix_table_abuse, intx_fallback,
-	     ioeventfd_and_irqfd, bad_common_config_accesses)
+	     ioeventfd_and_irqfd, bad_common_config_accesses, pci_cfg_window)
