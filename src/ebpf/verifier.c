@@ -30,15 +30,24 @@
 struct vstored {
 	struct vstored *next;	/* same pc */
 	struct vstored *parent; /* the stored state this one's path went through before */
-	struct vstate st;
-	uint32_t branches;  /* paths still being explored below this state */
-	uint64_t depth;	    /* instructions executed before this point */
-	uint64_t max_total; /* longest complete path through this state */
-	uint64_t hash;	    /* of the live state, for the exact (infinite loop) comparison */
+	struct vstate *st;	/* compact copy (vstate_snapshot), in this allocation */
+	uint32_t branches;	/* paths still being explored below this state */
+	uint32_t miss, hit;	/* lookups that did not / did find it subsuming */
+	uint64_t depth;		/* instructions executed before this point */
+	uint64_t max_total;	/* longest complete path through this state */
+	uint64_t hash;		/* of the live state, for the exact (infinite loop) comparison */
 	bool has_total;
 };
 
 #define MAX_STORED_PER_INSN 64
+/* A new state is stored at a prune point only when the path went through at least this many
+ * jumps and instructions since it last stored one (Linux's heuristic: prune points come every
+ * few instructions, and storing at each one costs more time and memory than it saves). */
+#define STORE_MIN_JMPS 2
+#define STORE_MIN_INSNS 8
+/* A fully explored state that failed to subsume more than MISS_FACTOR * (hits + 1) later
+ * states is dropped from its list (Linux's heuristic): it is unlikely to ever prune. */
+#define MISS_FACTOR 3
 #define BPF_MAX_VAR_OFF (1LL << 29)
 #define MAX_PACKET_OFF 0xffff
 
@@ -701,7 +710,9 @@ static void path_dead(struct venv *env)
 	}
 }
 
-static int push_branch(struct venv *env, uint32_t pc, const struct vstate *st)
+/* pushes a copy of the current state to be explored from pc; *out points to the copy (to refine
+ * it) until the next push or pop */
+static int push_branch(struct venv *env, uint32_t pc, struct vstate **out)
 {
 	struct vpending *e;
 
@@ -719,7 +730,8 @@ static int push_branch(struct venv *env, uint32_t pc, const struct vstate *st)
 		env->capstack = cap;
 	}
 	e = &env->stack[env->nstack];
-	if (vstate_copy(&e->st, st))
+	e->st = vstate_snapshot(&env->cur, 0, &e->block);
+	if (!e->st)
 		return -ENOMEM;
 	e->pc = pc;
 	e->depth = env->depth + 1; /* the branching instruction is executed */
@@ -727,6 +739,8 @@ static int push_branch(struct venv *env, uint32_t pc, const struct vstate *st)
 	if (env->parent)
 		env->parent->branches++;
 	env->nstack++;
+	if (out)
+		*out = e->st;
 	return 0;
 }
 
@@ -746,36 +760,58 @@ static int state_visited(struct venv *env)
 {
 	uint16_t live[MAX_FRAMES];
 	struct vinsn_aux *a = &env->aux[env->pc];
-	struct vstored *st, *ns;
-	uint64_t hash;
+	struct vstored *st, *ns, **pp;
+	uint64_t hash = 0;
+	bool hashed = false, add;
+	void *block;
 
+	add = env->jmps - env->store_jmps >= STORE_MIN_JMPS &&
+	      env->processed - env->store_processed >= STORE_MIN_INSNS;
 	live_masks(env, live);
-	hash = vstate_hash(&env->cur, live);
-	for (st = env->explored[env->pc]; st; st = st->next) {
+	for (pp = &env->explored[env->pc]; (st = *pp);) {
 		if (st->branches) {
-			if (st->hash == hash && vstate_subsumes(&st->st, &env->cur, live, true))
+			if (!hashed) {
+				hash = vstate_hash(&env->cur, live);
+				hashed = true;
+			}
+			if (st->hash == hash && vstate_subsumes(st->st, &env->cur, live, true))
 				return venv_refuse(
 				    env, 0x7ff,
 				    "infinite loop: the same state comes back to this instruction");
+			pp = &st->next;
 			continue;
 		}
-		if (vstate_subsumes(&st->st, &env->cur, live, false)) {
+		if (vstate_subsumes(st->st, &env->cur, live, false)) {
 			uint64_t rest = st->has_total ? st->max_total - st->depth : 0;
+			st->hit++;
 			if (env->log_all)
 				vlog_printf(&env->log, "%u: pruned (state seen before)\n", env->pc);
 			path_done(env, env->depth + rest);
 			return 1;
 		}
+		if (add)
+			st->miss++;
+		if (st->miss > (st->hit + 1) * MISS_FACTOR) {
+			/* fully explored (no path below it is pending, so no parent chain of a
+			 * pending path reaches it): free it */
+			*pp = st->next;
+			free(st);
+			a->nstored--;
+			env->nstates--;
+			continue;
+		}
+		pp = &st->next;
 	}
-	if (a->nstored >= MAX_STORED_PER_INSN)
+	if (!add || a->nstored >= MAX_STORED_PER_INSN)
 		return 0;
-	ns = calloc(1, sizeof(*ns));
-	if (!ns)
+	if (!hashed)
+		hash = vstate_hash(&env->cur, live);
+	block = NULL;
+	struct vstate *snap = vstate_snapshot(&env->cur, sizeof(*ns), &block);
+	if (!snap)
 		return -ENOMEM;
-	if (vstate_copy(&ns->st, &env->cur)) {
-		free(ns);
-		return -ENOMEM;
-	}
+	ns = block;
+	ns->st = snap;
 	ns->branches = 1;
 	ns->hash = hash;
 	ns->depth = env->depth;
@@ -783,10 +819,13 @@ static int state_visited(struct venv *env)
 	ns->next = env->explored[env->pc];
 	env->explored[env->pc] = ns;
 	env->parent = ns;
+	env->store_jmps = env->jmps;
+	env->store_processed = env->processed;
 	a->nstored++;
 	env->nstates++;
 	if (env->nstates > env->peak_states)
 		env->peak_states = env->nstates;
+	env->total_states++;
 	return 0;
 }
 
@@ -1071,10 +1110,10 @@ static int do_store(struct venv *env, const struct ebpf_insn *i)
 }
 
 /* marks every register and spilled register of all frames with id (a null-checked pointer) */
-static void mark_id(struct venv *env, uint32_t id, bool is_null)
+static void mark_id(struct vstate *s, uint32_t id, bool is_null)
 {
-	for (unsigned f = 0; f <= env->cur.curframe; f++) {
-		struct vframe *fr = &env->cur.frames[f];
+	for (unsigned f = 0; f <= s->curframe; f++) {
+		struct vframe *fr = &s->frames[f];
 		for (unsigned k = 0; k < EBPF_NREGS + (unsigned)fr->nslots; k++) {
 			struct vreg *r =
 			    k < EBPF_NREGS ? &fr->regs[k] : &fr->slots[k - EBPF_NREGS].spill;
@@ -1093,9 +1132,9 @@ static void mark_id(struct venv *env, uint32_t id, bool is_null)
 	}
 	if (is_null) {
 		/* a NULL reference needs no release */
-		for (unsigned k = 0; k < env->cur.nrefs; k++) {
-			if (env->cur.refs[k] == id) {
-				env->cur.refs[k] = env->cur.refs[--env->cur.nrefs];
+		for (unsigned k = 0; k < s->nrefs; k++) {
+			if (s->refs[k] == id) {
+				s->refs[k] = s->refs[--s->nrefs];
 				break;
 			}
 		}
@@ -1103,12 +1142,12 @@ static void mark_id(struct venv *env, uint32_t id, bool is_null)
 }
 
 /* pkt + off compared with pkt_end: every packet pointer with the same id gets the range */
-static void mark_pkt_range(struct venv *env, const struct vreg *pkt, uint32_t range)
+static void mark_pkt_range(struct vstate *s, const struct vreg *pkt, uint32_t range)
 {
 	if (pkt->off < 0 || !pkt->id || range > MAX_PACKET_OFF)
 		return;
-	for (unsigned f = 0; f <= env->cur.curframe; f++) {
-		struct vframe *fr = &env->cur.frames[f];
+	for (unsigned f = 0; f <= s->curframe; f++) {
+		struct vframe *fr = &s->frames[f];
 		for (unsigned k = 0; k < EBPF_NREGS + (unsigned)fr->nslots; k++) {
 			struct vreg *r =
 			    k < EBPF_NREGS ? &fr->regs[k] : &fr->slots[k - EBPF_NREGS].spill;
@@ -1170,8 +1209,8 @@ static int do_cond_jump(struct venv *env, const struct ebpf_insn *i, uint32_t *n
 	bool x = EBPF_SRC(i->code) == EBPF_SRC_X;
 	uint32_t target = (uint32_t)jump_target(i, env->pc), fall = env->pc + 1;
 	uint16_t rm = (uint16_t)((1u << i->dst) | (x ? 1u << i->src : 0));
-	struct vstate other;
-	int err, known;
+	struct vstate *other;
+	int err;
 
 	if ((err = check_reg_init(env, i->dst)))
 		return err;
@@ -1184,48 +1223,24 @@ static int do_cond_jump(struct venv *env, const struct ebpf_insn *i, uint32_t *n
 				is32 ? (uint64_t)(uint32_t)i->imm : (uint64_t)(int64_t)i->imm);
 	}
 	if (dst->type == V_SCALAR && src.type == V_SCALAR) {
-		struct vreg d2 = *dst, s2 = src;
-		bool t_ok, f_ok;
-		known = vscalar_branch_known(dst, &src, op, is32);
-		if (known == 1) {
-			t_ok = vscalar_refine(dst, &src, op, is32, true);
-			(void)t_ok;
-			if (x)
-				regs[i->src] = src;
-			*next = target;
-			return 0;
-		}
-		if (known == 0) {
-			f_ok = vscalar_refine(dst, &src, op, is32, false);
-			(void)f_ok;
-			if (x)
-				regs[i->src] = src;
-			*next = fall;
-			return 0;
-		}
-		/* both: the taken side goes on the stack */
-		memset(&other, 0, sizeof(other));
-		if (vstate_copy(&other, &env->cur))
-			return -ENOMEM;
-		{
-			struct vreg *oregs = other.frames[other.curframe].regs;
-			t_ok = vscalar_refine(&oregs[i->dst], x ? &oregs[i->src] : &s2, op, is32,
-					      true);
-			f_ok = vscalar_refine(&d2, &src, op, is32, false);
-			if (t_ok && (err = push_branch(env, target, &other))) {
-				vstate_free(&other);
+		struct vreg dt = *dst, st = src, df = *dst, sf = src;
+		bool t_ok = vscalar_refine(&dt, &st, op, is32, true);
+		bool f_ok = vscalar_refine(&df, &sf, op, is32, false);
+
+		if (!t_ok && !f_ok)
+			return 2; /* neither side is possible: the path is dead */
+		if (t_ok && f_ok) {
+			/* both: the taken side goes on the stack */
+			if ((err = push_branch(env, target, &other)))
 				return err;
-			}
-			vstate_free(&other);
-			if (!f_ok) {
-				/* only the taken side was feasible after all: continue there */
-				return 2;
-			}
-			*dst = d2;
+			other->frames[other->curframe].regs[i->dst] = dt;
 			if (x)
-				regs[i->src] = src;
-			*next = fall;
+				other->frames[other->curframe].regs[i->src] = st;
 		}
+		*dst = t_ok && !f_ok ? dt : df;
+		if (x)
+			regs[i->src] = t_ok && !f_ok ? st : sf;
+		*next = t_ok && !f_ok ? target : fall;
 		return 0;
 	}
 	/* pointers: null checks */
@@ -1247,24 +1262,13 @@ static int do_cond_jump(struct venv *env, const struct ebpf_insn *i, uint32_t *n
 		if (p && (op == EBPF_JMP_JEQ || op == EBPF_JMP_JNE) && !is32) {
 			if (p->type == V_PTR_MAP_VALUE_OR_NULL || p->type == V_PTR_MEM_OR_NULL) {
 				uint32_t id = p->id;
-				memset(&other, 0, sizeof(other));
-				if (vstate_copy(&other, &env->cur))
-					return -ENOMEM;
 				/* current path: the fall-through side */
 				bool fall_null = op == EBPF_JMP_JNE;
-				struct vstate save;
-				memset(&save, 0, sizeof(save));
-				/* taken side in other */
-				struct vstate tmp = env->cur;
-				env->cur = other;
-				mark_id(env, id, !fall_null);
-				other = env->cur;
-				env->cur = tmp;
-				mark_id(env, id, fall_null);
-				err = push_branch(env, target, &other);
-				vstate_free(&other);
-				if (err)
+
+				if ((err = push_branch(env, target, &other)))
 					return err;
+				mark_id(other, id, !fall_null); /* the taken side */
+				mark_id(&env->cur, id, fall_null);
 				*next = fall;
 				return 0;
 			}
@@ -1294,33 +1298,20 @@ static int do_cond_jump(struct venv *env, const struct ebpf_insn *i, uint32_t *n
 		     vreg_var_is_zero(b))) {
 			struct vreg pa = *a;
 			int ft = pkt_cmp_fact(cop, true), ff = pkt_cmp_fact(cop, false);
-			memset(&other, 0, sizeof(other));
-			if (vstate_copy(&other, &env->cur))
-				return -ENOMEM;
-			if (ft) {
-				struct vstate tmp = env->cur;
-				env->cur = other;
-				mark_pkt_range(env, &pa, (uint32_t)pa.off + (ft == 1 ? 1 : 0));
-				other = env->cur;
-				env->cur = tmp;
-			}
-			err = push_branch(env, target, &other);
-			vstate_free(&other);
-			if (err)
+
+			if ((err = push_branch(env, target, &other)))
 				return err;
+			if (ft)
+				mark_pkt_range(other, &pa, (uint32_t)pa.off + (ft == 1 ? 1 : 0));
 			if (ff)
-				mark_pkt_range(env, &pa, (uint32_t)pa.off + (ff == 1 ? 1 : 0));
+				mark_pkt_range(&env->cur, &pa,
+					       (uint32_t)pa.off + (ff == 1 ? 1 : 0));
 			*next = fall;
 			return 0;
 		}
 		if (pkt_like(a->type) && pkt_like(b->type)) {
 			/* comparisons between packet pointers: no refinement, both sides */
-			memset(&other, 0, sizeof(other));
-			if (vstate_copy(&other, &env->cur))
-				return -ENOMEM;
-			err = push_branch(env, target, &other);
-			vstate_free(&other);
-			if (err)
+			if ((err = push_branch(env, target, NULL)))
 				return err;
 			*next = fall;
 			return 0;
@@ -1511,6 +1502,9 @@ static int explore(struct venv *env)
 			    " instructions processed (a loop whose bound cannot be proven?)",
 			    env->max_processed);
 		env->aux[env->pc].flags |= AUX_SEEN;
+		if (EBPF_CLASS(env->insns[env->pc].code) == EBPF_CLASS_JMP ||
+		    EBPF_CLASS(env->insns[env->pc].code) == EBPF_CLASS_JMP32)
+			env->jmps++;
 		if (env->log_all)
 			log_state(env);
 		err = do_insn(env, &next);
@@ -1533,7 +1527,10 @@ static int explore(struct venv *env)
 			return 0;
 		{
 			struct vpending *e = &env->stack[--env->nstack];
-			if (vstate_copy(&env->cur, &e->st))
+			err = vstate_copy(&env->cur, e->st);
+			free(e->block);
+			e->block = NULL;
+			if (err)
 				return -ENOMEM;
 			env->pc = e->pc;
 			env->depth = e->depth;
@@ -1551,14 +1548,13 @@ static void free_env(struct venv *env)
 			struct vstored *st = env->explored[pc], *nx;
 			for (; st; st = nx) {
 				nx = st->next;
-				vstate_free(&st->st);
 				free(st);
 			}
 		}
 	}
 	free(env->explored);
-	for (size_t k = 0; k < env->capstack; k++)
-		vstate_free(&env->stack[k].st);
+	for (size_t k = 0; k < env->nstack; k++)
+		free(env->stack[k].block);
 	free(env->stack);
 	vstate_free(&env->cur);
 	free(env->aux);
@@ -1637,6 +1633,8 @@ int ebpf_verify(struct ebpf_prog *prog, const struct ebpf_verify_opts *opts,
 	if (!err)
 		err = vctx_convert(&env);
 	res->processed = env.processed;
+	res->peak_states = env.peak_states;
+	res->total_states = env.total_states;
 	if (!err) {
 		res->worst_case_insns = env.worst;
 		res->r0_smin = env.r0_smin;

@@ -35,8 +35,10 @@ struct ebpf_verify_result {
 	char *log;	    /* NUL-terminated log (every step with log_all), malloc'ed or NULL */
 	size_t log_len;
 	uint64_t
-	    worst_case_insns; /* max executed instructions over the explored paths + helper cost */
-	uint64_t processed;   /* instructions processed by the exploration */
+	    worst_case_insns;  /* max executed instructions over the explored paths + helper cost */
+	uint64_t processed;    /* instructions processed by the exploration */
+	uint64_t peak_states;  /* stored (pruning) states alive at once, at most */
+	uint64_t total_states; /* states stored over the whole exploration */
 	int64_t r0_smin, r0_smax; /* r0 range over every exit of the main function */
 	uint64_t r0_umin, r0_umax;
 	const char

@@ -102,11 +102,13 @@ struct vframe {
 	struct vslot *slots;
 };
 
+/* frames[] comes last: a stored state (verifier.c) is allocated with frames 0..curframe only,
+ * and only those frames are ever read. In a full state, frames above curframe have no slots. */
 struct vstate {
-	struct vframe frames[MAX_FRAMES];
 	unsigned curframe;
 	unsigned nrefs;
 	uint32_t refs[MAX_REFS]; /* acquired, not yet released reference ids */
+	struct vframe frames[MAX_FRAMES];
 };
 
 /* ---- register helpers (verifier_state.c) ------------------------------------------------- */
@@ -133,6 +135,10 @@ int vscalar_branch_known(const struct vreg *dst, const struct vreg *src, uint8_t
 
 /* state helpers */
 int vstate_copy(struct vstate *dst, const struct vstate *src);
+/* a compact copy of src (frames 0..curframe, stack slots in the same allocation), freed with
+ * free(); NULL when out of memory. It must never be passed to vstate_copy as dst or freed
+ * with vstate_free. */
+struct vstate *vstate_snapshot(const struct vstate *src, size_t hdr, void **block);
 void vstate_free(struct vstate *s);
 int vframe_grow(struct vframe *f, unsigned nslots);
 /* old subsumes cur (every concrete state of cur is one of old) for the registers in live
@@ -183,7 +189,8 @@ struct vinsn_aux {
 };
 
 struct vpending {
-	struct vstate st;
+	struct vstate *st; /* compact copy (vstate_snapshot) in block */
+	void *block;
 	uint32_t pc;
 	uint64_t depth;
 	struct vstored *parent;
@@ -214,7 +221,9 @@ struct venv {
 	struct vlog log;
 	struct ebpf_verify_result *res;
 	bool refused;
-	uint64_t nstates, peak_states;
+	uint64_t nstates, peak_states, total_states;
+	uint64_t jmps;			      /* jump-class instructions processed */
+	uint64_t store_jmps, store_processed; /* jmps and processed when a state was last stored */
 };
 
 /* refuses the program at env->pc with a reason; regs: registers to show. Returns -EACCES. */

@@ -9,6 +9,7 @@
  * copied for branches and compared for pruning (vstate_subsumes). */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -895,35 +896,65 @@ void vstate_free(struct vstate *s)
 
 int vstate_copy(struct vstate *dst, const struct vstate *src)
 {
-	struct vslot *keep[MAX_FRAMES];
-	uint16_t keepn[MAX_FRAMES];
+	dst->curframe = src->curframe;
+	dst->nrefs = src->nrefs;
+	memcpy(dst->refs, src->refs, sizeof(dst->refs));
+	for (unsigned i = 0; i < MAX_FRAMES; i++) {
+		struct vframe *d = &dst->frames[i];
+		const struct vframe *f = &src->frames[i];
 
-	for (unsigned i = 0; i < MAX_FRAMES; i++) {
-		keep[i] = dst->frames[i].slots;
-		keepn[i] = dst->frames[i].nslots;
-	}
-	memcpy(dst, src, sizeof(*dst));
-	for (unsigned i = 0; i < MAX_FRAMES; i++) {
-		dst->frames[i].slots = keep[i];
-		dst->frames[i].nslots = keepn[i];
-		if (i > src->curframe || !src->frames[i].nslots) {
-			free(dst->frames[i].slots);
-			dst->frames[i].slots = NULL;
-			dst->frames[i].nslots = 0;
-			continue;
-		}
-		if (dst->frames[i].nslots != src->frames[i].nslots) {
-			struct vslot *s =
-			    realloc(dst->frames[i].slots, src->frames[i].nslots * sizeof(*s));
-			if (!s)
+		if (i > src->curframe || !f->nslots) {
+			free(d->slots);
+			d->slots = NULL;
+			d->nslots = 0;
+			if (i > src->curframe)
+				continue;
+		} else if (d->nslots != f->nslots) {
+			struct vslot *sl = realloc(d->slots, f->nslots * sizeof(*sl));
+			if (!sl)
 				return -ENOMEM;
-			dst->frames[i].slots = s;
-			dst->frames[i].nslots = src->frames[i].nslots;
+			d->slots = sl;
+			d->nslots = f->nslots;
 		}
-		memcpy(dst->frames[i].slots, src->frames[i].slots,
-		       src->frames[i].nslots * sizeof(struct vslot));
+		memcpy(d->regs, f->regs, sizeof(d->regs));
+		d->callsite = f->callsite;
+		d->subprog = f->subprog;
+		if (f->nslots)
+			memcpy(d->slots, f->slots, f->nslots * sizeof(struct vslot));
 	}
 	return 0;
+}
+
+struct vstate *vstate_snapshot(const struct vstate *src, size_t hdr, void **block)
+{
+	size_t nslots = 0, off, size;
+	struct vstate *st;
+	struct vslot *sl;
+	char *b;
+
+	hdr = (hdr + 15) & ~(size_t)15;
+	for (unsigned i = 0; i <= src->curframe; i++)
+		nslots += src->frames[i].nslots;
+	off = hdr + offsetof(struct vstate, frames) + (src->curframe + 1) * sizeof(struct vframe);
+	off = (off + 15) & ~(size_t)15;
+	size = off + nslots * sizeof(struct vslot);
+	b = malloc(size);
+	if (!b)
+		return NULL;
+	memset(b, 0, hdr);
+	st = (struct vstate *)(b + hdr);
+	sl = (struct vslot *)(b + off);
+	memcpy(st, src,
+	       offsetof(struct vstate, frames) + (src->curframe + 1) * sizeof(struct vframe));
+	for (unsigned i = 0; i <= src->curframe; i++) {
+		unsigned n = src->frames[i].nslots;
+		st->frames[i].slots = n ? sl : NULL;
+		if (n)
+			memcpy(sl, src->frames[i].slots, n * sizeof(*sl));
+		sl += n;
+	}
+	*block = b;
+	return st;
 }
 
 struct idmap {
