@@ -29,6 +29,20 @@ cpu_ns() {
   done
   echo $((sum * 1000000000 / tck))
 }
+# vmm_mem: bulwark's memory while the guest waits after a phase (KiB, from /proc/PID/smaps): RSS
+# of the whole process, of the guest RAM mapping (the anonymous mapping exactly as large as the
+# guest's RAM, $mem_mib MiB), and outside it the RSS and the private (not shared) part. The largest
+# sample is kept in $tmp/mem.
+mem_mib=${BENCH_GUEST_MEM:-256}
+vmm_mem() {
+  awk -v want=$((mem_mib * 1024)) '
+    /^[0-9a-f]+-[0-9a-f]+ / { file = ($6 ~ /^\//) }
+    /^Size:/ { cur = $2 }
+    /^Rss:/ { total += $2; if (cur == want && !file) guest += $2 }
+    /^Private_(Clean|Dirty):/ { if (!(cur == want && !file)) priv += $2 }
+    END { printf "%d %d %d %d\n", total, guest, total - guest, priv }' "/proc/$pid/smaps" \
+    >>"$tmp/mem" 2>/dev/null
+}
 # Times are taken when the host reads the marker lines: the serial path adds its latency to each
 # phase (negligible against 200000 packets natively; part of the noise when emulated).
 printf '  %-7s %10s %10s %9s %18s %18s   (%s)\n' size packets Mpps Gbps "worker ns/packet" \
@@ -40,7 +54,7 @@ while IFS= read -r line; do
   BENCH*start)
     t0=$(date +%s%N); w0=$(cpu_ns bw-virtio-net); a0=$(cpu_ns ""); printf g >&3 ;;
   BENCH*done*)
-    t1=$(date +%s%N); w1=$(cpu_ns bw-virtio-net); a1=$(cpu_ns ""); printf g >&3
+    t1=$(date +%s%N); w1=$(cpu_ns bw-virtio-net); a1=$(cpu_ns ""); vmm_mem; printf g >&3
     read -r _ name count bytes _ <<<"$line"
     awk -v n="$name" -v c="$count" -v b="$bytes" -v dt=$((t1 - t0)) -v dw=$((w1 - w0)) \
       -v da=$((a1 - a0)) 'BEGIN { printf "  %-7s %10d %10.3f %9.2f %18.0f %18.0f\n", n, c,
@@ -52,3 +66,10 @@ wait "$pid"; st=$?
 [[ $st -eq 42 ]] || echo "bench: bulwark exited $st (expected 42)"
 tx=$(cat /sys/class/net/$tap/statistics/rx_packets 2>/dev/null || echo '?')
 echo "  guest frames that reached the tap (its rx_packets): $tx"
+if [[ -s $tmp/mem ]]; then
+  sort -n -k3 "$tmp/mem" | tail -n 1 | {
+    read -r total guest over priv
+    echo "  bulwark memory, CPL3 guest with virtio-net, largest of $(wc -l <"$tmp/mem") samples (KiB):"
+    echo "    RSS $total, guest RAM $guest, VMM overhead (RSS - guest RAM) $over, of it private $priv"
+  }
+fi

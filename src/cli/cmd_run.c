@@ -1,7 +1,7 @@
 /* cmd_run.c: `bulwark run`, which boots a guest and gives its serial console on the terminal.
  *
  * Order: options (usage errors: 2), the files named on the command line (kernel, initrd, disks:
- * errors name the file, 1), /dev/kvm and the VM (1), devices (serial, i8042, pvpanic, PCI bus,
+ * errors name the file, 1), /dev/kvm and the VM (1), devices (serial, i8042, pvpanic, RTC, PCI bus,
  * virtio-blk, virtio-net), the kernel (a Linux bzImage/PVH ELF through linux_boot_load(), or a
  * CPL3 test guest, see guest/cpl3/README.md), vCPU threads, then the main thread waits for the end
  * (a vCPU exit, a device request, SIGINT/SIGTERM, ^A x) while feeding stdin to the UART. At the end
@@ -25,6 +25,7 @@
 #include "dev/i8042.h"
 #include "dev/pci.h"
 #include "dev/pvpanic.h"
+#include "dev/rtc_cmos.h"
 #include "dev/serial8250.h"
 #include "dev/virtio_blk.h"
 #include "dev/virtio_net.h"
@@ -116,6 +117,8 @@ struct run {
 	bool kbd_on;
 	struct pvpanic panic;
 	bool panic_on;
+	struct rtc_cmos rtc;
+	bool rtc_on;
 	struct testguest_exit tg_exit;
 	bool tg_exit_on;
 	struct pci_bus *pci;
@@ -154,6 +157,16 @@ static int setup_devices(struct run *r, bool testguest)
 		return e;
 	}
 	r->panic_on = true;
+	if ((e = rtc_cmos_init(&r->rtc, h, NULL, NULL))) {
+		bw_err("RTC/CMOS at ports 0x%x-0x%x: %s", RTC_CMOS_PORT, RTC_CMOS_PORT + 1,
+		       strerror(-e));
+		return e;
+	}
+	r->rtc_on = true;
+	if ((e = rtc_cmos_start_timer(&r->rtc))) {
+		bw_err("RTC/CMOS timer thread: %s", strerror(-e));
+		return e;
+	}
 	if (testguest) {
 		if ((e = testguest_exit_port_init(&r->tg_exit, h))) {
 			bw_err("test-guest exit port: %s", strerror(-e));
@@ -205,13 +218,15 @@ static void teardown(struct run *r)
 	r->pci = NULL;
 	if (r->tg_exit_on)
 		testguest_exit_port_destroy(&r->tg_exit);
+	if (r->rtc_on)
+		rtc_cmos_destroy(&r->rtc);
 	if (r->panic_on)
 		pvpanic_destroy(&r->panic);
 	if (r->kbd_on)
 		i8042_destroy(&r->kbd);
 	if (r->serial_on)
 		serial8250_destroy(&r->serial);
-	r->tg_exit_on = r->panic_on = r->kbd_on = r->serial_on = false;
+	r->tg_exit_on = r->rtc_on = r->panic_on = r->kbd_on = r->serial_on = false;
 	if (r->vm_made)
 		vm_destroy(&r->vm);
 	r->vm_made = false;

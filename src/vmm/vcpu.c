@@ -496,6 +496,97 @@ static bool handle_exit(struct vcpu *v)
 	}
 }
 
+/* Exit counts per kind and port/MMIO address, kept only when debug logging is on
+ * (BULWARK_LOG=debug) and logged when the vCPU stops, most frequent first: where a guest's boot
+ * time goes. */
+#define EXIT_STATS_SLOTS 256
+
+enum {
+	EXIT_KIND_PIO_IN = 1,
+	EXIT_KIND_PIO_OUT,
+	EXIT_KIND_MMIO_READ,
+	EXIT_KIND_MMIO_WRITE,
+	EXIT_KIND_OTHER
+};
+
+struct vcpu_exit_stats {
+	struct {
+		uint64_t
+		    key; /* kind << 56 | address (or exit reason for EXIT_KIND_OTHER); 0: free */
+		uint64_t count;
+	} slot[EXIT_STATS_SLOTS];
+	uint64_t overflow; /* exits whose key found no free slot */
+};
+
+static void exit_stats_count(struct vcpu_exit_stats *st, unsigned kind, uint64_t addr)
+{
+	uint64_t key = (uint64_t)kind << 56 | (addr & ((1ULL << 56) - 1));
+	unsigned h = (unsigned)((key * 0x9e3779b97f4a7c15ULL) >> 56);
+
+	for (unsigned i = 0; i < EXIT_STATS_SLOTS; i++) {
+		unsigned s = (h + i) % EXIT_STATS_SLOTS;
+
+		if (st->slot[s].key == key || !st->slot[s].key) {
+			st->slot[s].key = key;
+			st->slot[s].count++;
+			return;
+		}
+	}
+	st->overflow++;
+}
+
+static void exit_stats_record(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+
+	if (!v->stats)
+		return;
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		exit_stats_count(v->stats,
+				 run->io.direction == KVM_EXIT_IO_OUT ? EXIT_KIND_PIO_OUT
+								      : EXIT_KIND_PIO_IN,
+				 run->io.port);
+		break;
+	case KVM_EXIT_MMIO:
+		exit_stats_count(v->stats,
+				 run->mmio.is_write ? EXIT_KIND_MMIO_WRITE : EXIT_KIND_MMIO_READ,
+				 run->mmio.phys_addr);
+		break;
+	default:
+		exit_stats_count(v->stats, EXIT_KIND_OTHER, run->exit_reason);
+		break;
+	}
+}
+
+static void exit_stats_log(struct vcpu *v)
+{
+	static const char *const kind_name[] = {"",	     "pio in",	   "pio out",
+						"mmio read", "mmio write", "exit reason"};
+	struct vcpu_exit_stats *st = v->stats;
+
+	if (!st)
+		return;
+	for (unsigned n = 0; n < 24; n++) {
+		unsigned best = EXIT_STATS_SLOTS;
+
+		for (unsigned i = 0; i < EXIT_STATS_SLOTS; i++)
+			if (st->slot[i].count &&
+			    (best == EXIT_STATS_SLOTS || st->slot[i].count > st->slot[best].count))
+				best = i;
+		if (best == EXIT_STATS_SLOTS)
+			break;
+		bw_debug("vCPU %u exits: %-11s 0x%llx: %llu", v->id,
+			 kind_name[st->slot[best].key >> 56],
+			 (unsigned long long)(st->slot[best].key & ((1ULL << 56) - 1)),
+			 (unsigned long long)st->slot[best].count);
+		st->slot[best].count = 0;
+	}
+	if (st->overflow)
+		bw_debug("vCPU %u exits: %llu more at other addresses", v->id,
+			 (unsigned long long)st->overflow);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
@@ -508,6 +599,8 @@ static void *vcpu_thread(void *arg)
 	sigemptyset(&set);
 	sigaddset(&set, VCPU_KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	if (bw_log_get_level() >= BW_LOG_DEBUG && !v->stats)
+		v->stats = calloc(1, sizeof(*v->stats));
 	while (!__atomic_load_n(&vm->exiting, __ATOMIC_SEQ_CST)) {
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
@@ -519,10 +612,12 @@ static void *vcpu_thread(void *arg)
 			break;
 		}
 		v->n_exits++;
+		exit_stats_record(v);
 		if (!handle_exit(v))
 			break;
 	}
 	bw_debug("vCPU %u stopped after %llu exits", v->id, (unsigned long long)v->n_exits);
+	exit_stats_log(v);
 	return NULL;
 }
 
@@ -585,5 +680,6 @@ void vcpu_destroy(struct vcpu *v)
 		munmap(v->run, (size_t)v->vm->vcpu_mmap_size);
 	if (v->fd >= 0)
 		close(v->fd);
+	free(v->stats);
 	free(v);
 }

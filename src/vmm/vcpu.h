@@ -14,6 +14,7 @@
 #include "vmm/boot_state.h"
 
 struct vm;
+struct vcpu_exit_stats;
 
 struct vcpu {
 	struct vm *vm;
@@ -23,6 +24,7 @@ struct vcpu {
 	pthread_t thread;
 	bool started;
 	uint64_t n_exits;
+	struct vcpu_exit_stats *stats; /* per port/MMIO address exit counts, only with debug logs */
 };
 
 /* Reads KVM_GET_SUPPORTED_CPUID into vm->supported_cpuid (called by vm_create). */

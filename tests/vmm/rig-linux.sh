@@ -4,7 +4,8 @@
 # rig boot; each check is its own TAP line:
 #   bzImage guest (--cpus 2 --mem 256, one virtio-blk disk, one virtio-net on a tap), with the
 #   busybox initramfs of guest/linux (virtio modules from /lib/modules):
-#     bulwark exits 0 after the guest's `reboot -f`; /init reached; 2 CPUs online; virtio-net and
+#     bulwark exits 0 after the guest's `reboot -f`; /init reached; 2 CPUs online; the RTC bound
+#     as rtc0 with the host's time; virtio-net and
 #     virtio-blk bound; disk: host data read by the guest, guest data written and verified from the
 #     host after bulwark exits; ping to the host; TCP guest->host and host->guest with checksums
 #   PVH guest: the vmlinux extracted from the same bzImage boots to /init with 2 CPUs, exit 0.
@@ -56,10 +57,12 @@ ip tuntap add dev "$tap" mode tap && ip addr add "$hip/24" dev "$tap" && ip link
    timeout 20 busybox nc -w 2 "$gip" $((port + 1)) < "$work/rx-data" 2>/dev/null && exit 0
    sleep 1
  done) &
+t_start=$(date +%s)
 timeout 600 "$BULWARK" run --kernel "$kernel" --initrd "$work/initrd.gz" \
   --cmdline "console=ttyS0 reboot=k bwnet=$gip/24,$hip bwport=$port" --cpus 2 --mem 256 \
   --disk "$work/disk.img" --net "tap=$tap" </dev/null >"$work/console" 2>&1
 status=$?
+t_end=$(date +%s)
 devices=yes
 if [[ $status == 1 ]] && grep -q 'built without the PCI device models' "$work/console"; then
   devices=no
@@ -75,6 +78,17 @@ $(console_tail)"; fi
   tap_fail "bzImage guest: reached /init" "$(console_tail)"
 [[ $(bwtest_value cpus-online) == 0-1 ]] && tap_ok "bzImage guest: 2 CPUs online (MP table)" ||
   tap_fail "bzImage guest: 2 CPUs online (MP table)" "$(bwtest_line cpus-online)"
+# the RTC: Linux's rtc_cmos bound it as rtc0, and its time is the host's (read while bulwark ran,
+# so inside [start, end] of the run give or take 2 s) and agrees with the guest's wall clock
+rtc_line=$(bwtest_line rtc=)
+rtc_s=$(sed -n 's/.*since-epoch=\([0-9]*\).*/\1/p' <<<"$rtc_line")
+rtc_date=$(sed -n 's/.*date=\([0-9]*\).*/\1/p' <<<"$rtc_line")
+if [[ $(bwtest_value rtc) == rtc_cmos && -n $rtc_s && -n $rtc_date ]] &&
+   ((rtc_s >= t_start - 2 && rtc_s <= t_end + 2 && rtc_s - rtc_date <= 2 && rtc_date - rtc_s <= 2)); then
+  tap_ok "bzImage guest: RTC rtc0 (rtc_cmos) reads the host's time ($((rtc_s - t_start)) s after start, guest clock $((rtc_date - rtc_s)) s off)"
+else
+  tap_fail "bzImage guest: RTC rtc0 (rtc_cmos) reads the host's time" "host run $t_start..$t_end; $rtc_line; $(grep -a 'rtc' "$work/console" | tr -d '\r' | head -n 5)"
+fi
 
 if [[ $devices == yes ]]; then
   [[ $(bwtest_line virtio-net) == *"driver=virtio_net"* ]] && tap_ok "virtio-net found (eth0, virtio_net)" ||
