@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "ebpf/verifier_internal.h"
 #if __has_include("ebpf/asm.h")
@@ -36,6 +37,7 @@ struct vstored {
 	uint64_t depth;		/* instructions executed before this point */
 	uint64_t max_total;	/* longest complete path through this state */
 	uint64_t hash;		/* of the live state, for the exact (infinite loop) comparison */
+	size_t cap;		/* bytes of this allocation */
 	bool has_total;
 };
 
@@ -710,6 +712,55 @@ static void path_dead(struct venv *env)
 	}
 }
 
+/* The state arena: stored and pending states are carved from chunks mapped with MAP_POPULATE
+ * (one system call instead of one page fault per page, which dominated the time of large
+ * programs) and released together at the end. Chunks double from 64 KiB up to 4 MiB. */
+struct varena_chunk {
+	struct varena_chunk *next;
+	size_t size, used;
+};
+
+#define ARENA_MIN (64u << 10)
+#define ARENA_MAX (4u << 20)
+
+static void *arena_alloc(struct venv *env, size_t n)
+{
+	struct varena_chunk *c = env->arena;
+	size_t hdr = (sizeof(*c) + 15) & ~(size_t)15;
+
+	n = (n + 15) & ~(size_t)15;
+	if (!c || c->size - c->used < n) {
+		size_t size = env->arena_next ? env->arena_next : ARENA_MIN;
+		void *m;
+
+		while (size < n + hdr)
+			size *= 2;
+		m = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (m == MAP_FAILED)
+			return NULL;
+		c = m;
+		c->next = env->arena;
+		c->size = size;
+		c->used = hdr;
+		env->arena = c;
+		env->arena_next = size < ARENA_MAX ? size * 2 : ARENA_MAX;
+	}
+	c->used += n;
+	return (char *)c + c->used - n;
+}
+
+static void arena_free_all(struct venv *env)
+{
+	struct varena_chunk *c = env->arena, *nx;
+
+	for (; c; c = nx) {
+		nx = c->next;
+		munmap(c, c->size);
+	}
+	env->arena = NULL;
+}
+
 /* pushes a copy of the current state to be explored from pc; *out points to the copy (to refine
  * it) until the next push or pop */
 static int push_branch(struct venv *env, uint32_t pc, struct vstate **out)
@@ -730,9 +781,16 @@ static int push_branch(struct venv *env, uint32_t pc, struct vstate **out)
 		env->capstack = cap;
 	}
 	e = &env->stack[env->nstack];
-	e->st = vstate_snapshot(&env->cur, 0, &e->block);
-	if (!e->st)
-		return -ENOMEM;
+	size_t need = vstate_snapshot_size(&env->cur, 0);
+	if (e->cap < need) {
+		/* the arena block of this stack depth is reused until a larger one is needed */
+		void *b = arena_alloc(env, need);
+		if (!b)
+			return -ENOMEM;
+		e->block = b;
+		e->cap = need;
+	}
+	e->st = vstate_snapshot_to(e->block, &env->cur, 0);
 	e->pc = pc;
 	e->depth = env->depth + 1; /* the branching instruction is executed */
 	e->parent = env->parent;
@@ -795,7 +853,8 @@ static int state_visited(struct venv *env)
 			/* fully explored (no path below it is pending, so no parent chain of a
 			 * pending path reaches it): free it */
 			*pp = st->next;
-			free(st);
+			st->next = env->free_blocks;
+			env->free_blocks = st;
 			a->nstored--;
 			env->nstates--;
 			continue;
@@ -806,12 +865,21 @@ static int state_visited(struct venv *env)
 		return 0;
 	if (!hashed)
 		hash = vstate_hash(&env->cur, live);
+	size_t need = vstate_snapshot_size(&env->cur, sizeof(*ns));
 	block = NULL;
-	struct vstate *snap = vstate_snapshot(&env->cur, sizeof(*ns), &block);
-	if (!snap)
+	/* reuse the last evicted state's block when it is large enough (most states have the
+	 * same size); only the head of the list is looked at, to stay O(1) */
+	if (env->free_blocks && ((struct vstored *)env->free_blocks)->cap >= need) {
+		block = env->free_blocks;
+		env->free_blocks = ((struct vstored *)block)->next;
+		need = ((struct vstored *)block)->cap;
+	}
+	if (!block && !(block = arena_alloc(env, need)))
 		return -ENOMEM;
 	ns = block;
-	ns->st = snap;
+	memset(ns, 0, sizeof(*ns));
+	ns->cap = need;
+	ns->st = vstate_snapshot_to(block, &env->cur, sizeof(*ns));
 	ns->branches = 1;
 	ns->hash = hash;
 	ns->depth = env->depth;
@@ -1528,8 +1596,6 @@ static int explore(struct venv *env)
 		{
 			struct vpending *e = &env->stack[--env->nstack];
 			err = vstate_copy(&env->cur, e->st);
-			free(e->block);
-			e->block = NULL;
 			if (err)
 				return -ENOMEM;
 			env->pc = e->pc;
@@ -1543,18 +1609,9 @@ static int explore(struct venv *env)
 
 static void free_env(struct venv *env)
 {
-	if (env->explored) {
-		for (uint32_t pc = 0; pc < env->n; pc++) {
-			struct vstored *st = env->explored[pc], *nx;
-			for (; st; st = nx) {
-				nx = st->next;
-				free(st);
-			}
-		}
-	}
+	/* stored states and pending blocks live in the arena */
 	free(env->explored);
-	for (size_t k = 0; k < env->nstack; k++)
-		free(env->stack[k].block);
+	arena_free_all(env);
 	free(env->stack);
 	vstate_free(&env->cur);
 	free(env->aux);

@@ -135,10 +135,11 @@ int vscalar_branch_known(const struct vreg *dst, const struct vreg *src, uint8_t
 
 /* state helpers */
 int vstate_copy(struct vstate *dst, const struct vstate *src);
-/* a compact copy of src (frames 0..curframe, stack slots in the same allocation), freed with
- * free(); NULL when out of memory. It must never be passed to vstate_copy as dst or freed
- * with vstate_free. */
-struct vstate *vstate_snapshot(const struct vstate *src, size_t hdr, void **block);
+/* A compact copy of src (frames 0..curframe, their stack slots after them) placed hdr bytes
+ * (rounded up to 16) into a block of vstate_snapshot_size(src, hdr) bytes. Only its frames
+ * 0..curframe may be read; it is never a vstate_copy destination nor given to vstate_free. */
+size_t vstate_snapshot_size(const struct vstate *src, size_t hdr);
+struct vstate *vstate_snapshot_to(void *block, const struct vstate *src, size_t hdr);
 void vstate_free(struct vstate *s);
 int vframe_grow(struct vframe *f, unsigned nslots);
 /* old subsumes cur (every concrete state of cur is one of old) for the registers in live
@@ -189,8 +190,9 @@ struct vinsn_aux {
 };
 
 struct vpending {
-	struct vstate *st; /* compact copy (vstate_snapshot) in block */
-	void *block;
+	struct vstate *st; /* compact copy (vstate_snapshot_to) in block */
+	void *block;	   /* kept for reuse by the next push at this depth */
+	size_t cap;	   /* bytes of block */
 	uint32_t pc;
 	uint64_t depth;
 	struct vstored *parent;
@@ -222,7 +224,10 @@ struct venv {
 	struct ebpf_verify_result *res;
 	bool refused;
 	uint64_t nstates, peak_states, total_states;
-	uint64_t jmps;			      /* jump-class instructions processed */
+	void *free_blocks; /* evicted stored states' blocks, for reuse (a list) */
+	void *arena;	   /* struct varena_chunk list (verifier.c) */
+	size_t arena_next; /* size of the next arena chunk */
+	uint64_t jmps;	   /* jump-class instructions processed */
 	uint64_t store_jmps, store_processed; /* jmps and processed when a state was last stored */
 };
 

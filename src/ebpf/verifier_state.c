@@ -925,23 +925,33 @@ int vstate_copy(struct vstate *dst, const struct vstate *src)
 	return 0;
 }
 
-struct vstate *vstate_snapshot(const struct vstate *src, size_t hdr, void **block)
+static size_t snapshot_layout(const struct vstate *src, size_t *hdr, size_t *off)
 {
-	size_t nslots = 0, off, size;
-	struct vstate *st;
-	struct vslot *sl;
-	char *b;
+	size_t nslots = 0;
 
-	hdr = (hdr + 15) & ~(size_t)15;
+	*hdr = (*hdr + 15) & ~(size_t)15;
 	for (unsigned i = 0; i <= src->curframe; i++)
 		nslots += src->frames[i].nslots;
-	off = hdr + offsetof(struct vstate, frames) + (src->curframe + 1) * sizeof(struct vframe);
-	off = (off + 15) & ~(size_t)15;
-	size = off + nslots * sizeof(struct vslot);
-	b = malloc(size);
-	if (!b)
-		return NULL;
-	memset(b, 0, hdr);
+	*off = *hdr + offsetof(struct vstate, frames) + (src->curframe + 1) * sizeof(struct vframe);
+	*off = (*off + 15) & ~(size_t)15;
+	return *off + nslots * sizeof(struct vslot);
+}
+
+size_t vstate_snapshot_size(const struct vstate *src, size_t hdr)
+{
+	size_t off;
+
+	return snapshot_layout(src, &hdr, &off);
+}
+
+struct vstate *vstate_snapshot_to(void *block, const struct vstate *src, size_t hdr)
+{
+	size_t off;
+	struct vstate *st;
+	struct vslot *sl;
+	char *b = block;
+
+	snapshot_layout(src, &hdr, &off);
 	st = (struct vstate *)(b + hdr);
 	sl = (struct vslot *)(b + off);
 	memcpy(st, src,
@@ -953,7 +963,6 @@ struct vstate *vstate_snapshot(const struct vstate *src, size_t hdr, void **bloc
 			memcpy(sl, src->frames[i].slots, n * sizeof(*sl));
 		sl += n;
 	}
-	*block = b;
 	return st;
 }
 
