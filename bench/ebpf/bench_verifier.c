@@ -5,8 +5,10 @@
  *
  * bulwark: the object is loaded by bulwark's ELF loader and each program's ebpf_verify() call
  * is timed alone (best of REPS; a fresh load each time, since acceptance rewrites context
- * accesses). Memory: in a forked child, the growth of the peak resident set size
- * (getrusage ru_maxrss) across one ebpf_verify() call, i.e. what verification itself adds.
+ * accesses; the verifier then reuses its cached arena, as the kernel reuses its slab caches).
+ * Memory and a cold time: in a child forked before this process verified anything, the growth
+ * of the peak resident set size (getrusage ru_maxrss) across its first ebpf_verify() call, i.e.
+ * what verification itself adds, and that call's time (cold arena: mmap, populate).
  * kernel (with libbpf, as root): the same ELF loaded by libbpf with verifier log level 4
  * (statistics); the time is the kernel's own "verification time" (bpf_check() alone, not
  * libbpf's object handling or the JIT), best of REPS, plus its processed instructions and peak
@@ -14,8 +16,9 @@
  * loader's RSS): the script estimates a lower bound from the kernel's BTF struct sizes.
  *
  * Output, one line per program:
- *   prog NAME insns N bw_us T bw_processed P bw_peak_states S bw_total_states S bw_rss_kb K
- *        worst W [k_us T k_processed P k_peak_states S k_total_states S | k_err MSG]
+ *   prog NAME insns N bw_accepted 0|1 bw_us T bw_cold_us T bw_processed P bw_peak_states S
+ * bw_total_states S bw_rss_kb K worst W [k_us T k_processed P k_peak_states S k_total_states S |
+ * k_err MSG]
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -41,7 +44,7 @@ struct result {
 	char name[128];
 	uint32_t insns;
 	int accepted;
-	double bw_us;
+	double bw_us, cold_us;
 	uint64_t processed, peak_states, total_states, worst;
 	long rss_kb;
 	int k_ok;
@@ -131,11 +134,14 @@ static double verify_once(const char *data, size_t len, const char *path, unsign
 	return t;
 }
 
-/* the peak RSS growth of one verification, measured in a child process */
-static long rss_of_verify(const char *data, size_t len, const char *path, unsigned k)
+/* the peak RSS growth and the time of one verification, in a child process forked before this
+ * process verified anything (so the verifier's arena cache is cold there) */
+static long rss_of_verify(const char *data, size_t len, const char *path, unsigned k,
+			  double *cold_us)
 {
 	int fd[2];
 	long delta = -1;
+	double t[2] = {-1, -1};
 	pid_t pid;
 
 	if (pipe(fd))
@@ -147,17 +153,22 @@ static long rss_of_verify(const char *data, size_t len, const char *path, unsign
 		return -1;
 	}
 	if (!pid) {
+		double v[2];
 		long d = -1;
 		close(fd[0]);
-		if (verify_once(data, len, path, k, NULL, &d) < 0)
+		v[0] = verify_once(data, len, path, k, NULL, &d);
+		if (v[0] < 0)
 			d = -1;
-		if (write(fd[1], &d, sizeof(d)) != sizeof(d))
+		v[1] = (double)d;
+		if (write(fd[1], v, sizeof(v)) != sizeof(v))
 			_exit(1);
 		_exit(0);
 	}
 	close(fd[1]);
-	if (read(fd[0], &delta, sizeof(delta)) != sizeof(delta))
-		delta = -1;
+	if (read(fd[0], t, sizeof(t)) == sizeof(t)) {
+		delta = (long)t[1];
+		*cold_us = t[0];
+	}
 	close(fd[0]);
 	waitpid(pid, NULL, 0);
 	return delta;
@@ -274,6 +285,9 @@ int main(int argc, char **argv)
 	}
 	n_results = obj->n_progs < MAX_PROGS ? obj->n_progs : MAX_PROGS;
 	ebpf_object_free(obj);
+	/* memory and cold time first: no verification has run in this process yet */
+	for (unsigned k = 0; k < n_results; k++)
+		results[k].rss_kb = rss_of_verify(data, len, path, k, &results[k].cold_us);
 	for (unsigned k = 0; k < n_results; k++) {
 		struct result *r = &results[k];
 		double best = -1;
@@ -283,7 +297,6 @@ int main(int argc, char **argv)
 				best = t;
 		}
 		r->bw_us = best;
-		r->rss_kb = rss_of_verify(data, len, path, k);
 		snprintf(r->k_err, sizeof(r->k_err), "%s",
 #ifdef HAVE_LIBBPF
 			 geteuid() ? "needs root" : "not loaded"
@@ -300,11 +313,11 @@ int main(int argc, char **argv)
 		struct result *r = &results[k];
 		if (!r->name[0])
 			continue;
-		printf("prog %s insns %u bw_accepted %d bw_us %.1f bw_processed %" PRIu64
-		       " bw_peak_states %" PRIu64 " bw_total_states %" PRIu64
+		printf("prog %s insns %u bw_accepted %d bw_us %.1f bw_cold_us %.1f bw_processed "
+		       "%" PRIu64 " bw_peak_states %" PRIu64 " bw_total_states %" PRIu64
 		       " bw_rss_kb %ld worst %" PRIu64,
-		       r->name, r->insns, r->accepted, r->bw_us, r->processed, r->peak_states,
-		       r->total_states, r->rss_kb, r->worst);
+		       r->name, r->insns, r->accepted, r->bw_us, r->cold_us, r->processed,
+		       r->peak_states, r->total_states, r->rss_kb, r->worst);
 		if (r->k_ok)
 			printf(" k_us %.1f k_processed %" PRIu64 " k_peak_states %" PRIu64
 			       " k_total_states %" PRIu64 "\n",

@@ -139,7 +139,9 @@ int vstate_copy(struct vstate *dst, const struct vstate *src);
  * (rounded up to 16) into a block of vstate_snapshot_size(src, hdr) bytes. Only its frames
  * 0..curframe may be read; it is never a vstate_copy destination nor given to vstate_free. */
 size_t vstate_snapshot_size(const struct vstate *src, size_t hdr);
-struct vstate *vstate_snapshot_to(void *block, const struct vstate *src, size_t hdr);
+/* live (per frame, may be NULL: all): registers outside it are stored as not initialised */
+struct vstate *vstate_snapshot_to(void *block, const struct vstate *src, size_t hdr,
+				  const uint16_t *live);
 void vstate_free(struct vstate *s);
 int vframe_grow(struct vframe *f, unsigned nslots);
 /* old subsumes cur (every concrete state of cur is one of old) for the registers in live

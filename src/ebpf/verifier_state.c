@@ -944,7 +944,8 @@ size_t vstate_snapshot_size(const struct vstate *src, size_t hdr)
 	return snapshot_layout(src, &hdr, &off);
 }
 
-struct vstate *vstate_snapshot_to(void *block, const struct vstate *src, size_t hdr)
+struct vstate *vstate_snapshot_to(void *block, const struct vstate *src, size_t hdr,
+				  const uint16_t *live)
 {
 	size_t off;
 	struct vstate *st;
@@ -954,8 +955,26 @@ struct vstate *vstate_snapshot_to(void *block, const struct vstate *src, size_t 
 	snapshot_layout(src, &hdr, &off);
 	st = (struct vstate *)(b + hdr);
 	sl = (struct vslot *)(b + off);
-	memcpy(st, src,
-	       offsetof(struct vstate, frames) + (src->curframe + 1) * sizeof(struct vframe));
+	if (!live) {
+		memcpy(st, src,
+		       offsetof(struct vstate, frames) +
+			   (src->curframe + 1) * sizeof(struct vframe));
+	} else {
+		memcpy(st, src, offsetof(struct vstate, frames));
+		for (unsigned i = 0; i <= src->curframe; i++) {
+			struct vframe *d = &st->frames[i];
+			const struct vframe *f = &src->frames[i];
+			d->callsite = f->callsite;
+			d->subprog = f->subprog;
+			d->nslots = f->nslots;
+			for (unsigned r = 0; r < EBPF_NREGS; r++) {
+				if (live[i] & (1u << r))
+					d->regs[r] = f->regs[r];
+				else
+					d->regs[r].type = V_NOT_INIT;
+			}
+		}
+	}
 	for (unsigned i = 0; i <= src->curframe; i++) {
 		unsigned n = src->frames[i].nslots;
 		st->frames[i].slots = n ? sl : NULL;
@@ -1094,9 +1113,12 @@ bool vstate_subsumes(const struct vstate *old, const struct vstate *cur,
 
 	if (old->curframe != cur->curframe || old->nrefs != cur->nrefs)
 		return false;
-	for (unsigned i = 0; i <= old->curframe; i++) {
+	/* the live masks of the callers' frames depend on the call sites: all must match before
+	 * any register is compared (a stored state keeps only the registers live there) */
+	for (unsigned i = 0; i <= old->curframe; i++)
 		if (old->frames[i].callsite != cur->frames[i].callsite)
 			return false;
+	for (unsigned i = 0; i <= old->curframe; i++) {
 		if (!frame_subsumes(&old->frames[i], &cur->frames[i], live_per_frame[i], &idmap,
 				    exact))
 			return false;

@@ -680,6 +680,75 @@ TEST(result_fields)
 	ebpf_verify_result_free(&res);
 }
 
+/* a chain of n exact-match rules on three fields of the buffer (as a generated firewall): each
+ * fall-through makes the fields constants, so exploration is quadratic and relies on pruning,
+ * stored-state eviction and the state arena; bad != 0 adds an out-of-bounds read behind one
+ * field value that pruning must not hide */
+static char *rule_chain(unsigned n, bool bad)
+{
+	size_t cap = 64 * (size_t)n + 512, len = 0;
+	char *t = malloc(cap);
+
+	if (!t)
+		return NULL;
+	len += (size_t)snprintf(t + len, cap - len,
+				"ldxw %%r2, [%%r1+0]\nldxw %%r3, [%%r1+4]\nldxh %%r4, [%%r1+8]\n"
+				"mov %%r0, 2\n");
+	for (unsigned i = 1; i <= n; i++)
+		len += (size_t)snprintf(t + len, cap - len,
+					"jne %%r2, %u, n%u\njne %%r3, %u, n%u\njeq %%r4, %u, drop\n"
+					"n%u:\n",
+					i * 10 + 1, i, i * 10 + 2, i, i % 60000, i);
+	if (bad)
+		len += (size_t)snprintf(t + len, cap - len,
+					"jne %%r3, 77777, out\nldxb %%r5, [%%r1+12]\nout:\n");
+	snprintf(t + len, cap - len, "mov %%r0, 2\nexit\ndrop:\nmov %%r0, 1\nexit\n");
+	return t;
+}
+
+TEST(long_rule_chain_pruned_and_repeatable)
+{
+	const unsigned n = 150;
+	struct ebpf_prog p;
+	struct ebpf_verify_result res, res2;
+	char *text = rule_chain(n, false);
+	int rc;
+
+	CHECK(text != NULL);
+	rc = verify_text(text, vt_buf_type(12), &p, &res, false);
+	CHECK_EQ(rc, 0);
+	/* the longest path: the loads, one rule fully compared, one jump per other rule */
+	CHECK(res.worst_case_insns >= n + 8);
+	CHECK(res.worst_case_insns <= 3 * n + 8);
+	CHECK_EQ(res.r0_smin, 1);
+	CHECK_EQ(res.r0_smax, 2);
+	CHECK(res.processed < 200000);
+	CHECK(res.peak_states > 0 && res.peak_states <= res.total_states);
+	free(p.insns);
+	/* again in the same process (the arena's chunks are reused): the same result */
+	rc = verify_text(text, vt_buf_type(12), &p, &res2, false);
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(res2.processed, res.processed);
+	CHECK_EQ(res2.worst_case_insns, res.worst_case_insns);
+	CHECK_EQ(res2.peak_states, res.peak_states);
+	CHECK_EQ(res2.total_states, res.total_states);
+	ebpf_verify_result_free(&res);
+	ebpf_verify_result_free(&res2);
+	free(p.insns);
+	free(text);
+
+	/* the out-of-bounds read behind the chain is found */
+	text = rule_chain(n, true);
+	CHECK(text != NULL);
+	rc = verify_text(text, vt_buf_type(12), &p, &res, false);
+	CHECK_EQ(rc, -EACCES);
+	CHECK_CONTAINS(res.message, "out of bounds");
+	ebpf_verify_result_free(&res);
+	free(p.insns);
+	free(text);
+}
+
 HARNESS_MAIN(conformance_programs_accepted_and_r0_sound, case_files,
 	     alu_transfer_functions_are_sound, branch_refinement_is_sound, tnum_arithmetic,
-	     ctx_conversion_rewrites_fields, refusal_message_and_log, result_fields)
+	     ctx_conversion_rewrites_fields, refusal_message_and_log, result_fields,
+	     long_rule_chain_pruned_and_repeatable)
