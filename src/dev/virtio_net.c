@@ -414,22 +414,29 @@ static void net_ctrl(struct virtio_net *n)
 
 	if (!q)
 		return;
-	while ((r = virtq_pop(q, &n->chain)) == 1) {
-		uint8_t ack;
+	for (;;) {
+		while ((r = virtq_pop(q, &n->chain)) == 1) {
+			uint8_t ack;
 
-		if (n->chain.in_len < 1) {
-			virtio_pci_needs_reset(n->vp, "control command without room for the ack");
+			if (n->chain.in_len < 1) {
+				virtio_pci_needs_reset(n->vp,
+						       "control command without room for the ack");
+				return;
+			}
+			ack = ctrl_command(n, &n->chain);
+			virtq_chain_write(&n->chain, 0, &ack, 1);
+			virtq_push(q, n->chain.head, 1);
+		}
+		if (r < 0) {
+			virtio_pci_needs_reset(n->vp, q->err);
 			return;
 		}
-		ack = ctrl_command(n, &n->chain);
-		virtq_chain_write(&n->chain, 0, &ack, 1);
-		virtq_push(q, n->chain.head, 1);
+		virtio_pci_notify(n->vp, n->ctrl_q);
+		/* With EVENT_IDX the driver kicks only when told to (avail_event): ask for the
+		 * next command's kick, and look again if one came meanwhile. */
+		if (!virtq_enable_kick(q))
+			break;
 	}
-	if (r < 0) {
-		virtio_pci_needs_reset(n->vp, q->err);
-		return;
-	}
-	virtio_pci_notify(n->vp, n->ctrl_q);
 }
 
 /* ---- transport callbacks ------------------------------------------------------------------- */

@@ -407,6 +407,18 @@ static int ctrl(unsigned cq, uint8_t cls, uint8_t cmd, const void *data, uint32_
 	fq_used_elem(&g, q, (uint16_t)(want - 1), &id, &ulen);
 	if (ulen != 1)
 		return -1;
+	/* EVENT_IDX: the device asked for a kick on the next command (avail_event = avail idx),
+	 * else a Linux driver would wait for its next answer forever. */
+	for (int i = 0; i < 1000; i++) {
+		uint16_t ev;
+
+		memcpy(&ev, fg_ptr(&g, q->used + 4 + 8 * q->size), 2);
+		if (ev == q->avail_idx || !(d.features & VIRTIO_FEAT_RING_EVENT_IDX))
+			break;
+		if (i == 999)
+			return -2;
+		usleep(1000);
+	}
 	return *(uint8_t *)fg_ptr(&g, ack);
 }
 

@@ -7,7 +7,9 @@
 #     bulwark exits 0 after the guest's `reboot -f`; /init reached; 2 CPUs online; the RTC bound
 #     as rtc0 with the host's time; virtio-net and
 #     virtio-blk bound; disk: host data read by the guest, guest data written and verified from the
-#     host after bulwark exits; ping to the host; TCP guest->host and host->guest with checksums
+#     host after bulwark exits; ping to the host; TCP guest->host and host->guest with checksums;
+#     the net device has 2 queue pairs over a multiqueue tap (the guest sees rx-0 rx-1 tx-0 tx-1)
+#     and promiscuous mode goes on and off through the control queue with traffic in each
 #   PVH guest: the vmlinux extracted from the same bzImage boots to /init with 2 CPUs, exit 0.
 # The guest prints "BWTEST key=value" lines on its serial console (guest/linux/init).
 . "$(dirname "$0")/../lib.sh"
@@ -48,7 +50,7 @@ truncate -s 64M "$work/disk.img"
 head -c 1M /dev/urandom > "$work/disk-pre"
 dd if="$work/disk-pre" of="$work/disk.img" bs=1M seek=16 conv=notrunc status=none
 head -c 4M /dev/urandom > "$work/rx-data"
-ip tuntap add dev "$tap" mode tap && ip addr add "$hip/24" dev "$tap" && ip link set "$tap" up ||
+ip tuntap add dev "$tap" mode tap multi_queue && ip addr add "$hip/24" dev "$tap" && ip link set "$tap" up ||
   tap_fail "tap $tap created" "ip tuntap add failed"
 # host side of the TCP transfers: a sink for guest->host, and a sender that retries until the
 # guest's listener is up (busybox nc half-closes on EOF of its stdin, so the sink's stdin stays open)
@@ -60,7 +62,7 @@ ip tuntap add dev "$tap" mode tap && ip addr add "$hip/24" dev "$tap" && ip link
 t_start=$(date +%s)
 timeout 600 "$BULWARK" run --kernel "$kernel" --initrd "$work/initrd.gz" \
   --cmdline "console=ttyS0 reboot=k bwnet=$gip/24,$hip bwport=$port" --cpus 2 --mem 256 \
-  --disk "$work/disk.img" --net "tap=$tap" </dev/null >"$work/console" 2>&1
+  --disk "$work/disk.img" --net "tap=$tap,queues=2" </dev/null >"$work/console" 2>&1
 status=$?
 t_end=$(date +%s)
 devices=yes
@@ -109,6 +111,16 @@ if [[ $devices == yes ]]; then
   fi
   [[ $(bwtest_value ping) == ok ]] && tap_ok "ping from the guest to the host over the tap" ||
     tap_fail "ping from the guest to the host over the tap" "$(bwtest_line ping)"
+  [[ $(bwtest_line net-queues) == "BWTEST net-queues=rx-0 rx-1 tx-0 tx-1"* ]] &&
+    grep -aq 'virtio-net.*: 2 queue pairs' "$work/console" &&
+    tap_ok "virtio-net multiqueue: queues=2 gives the guest 2 queue pairs (VQ_PAIRS_SET)" ||
+    tap_fail "virtio-net multiqueue: queues=2 gives the guest 2 queue pairs (VQ_PAIRS_SET)" \
+      "$(bwtest_line net-queues); $(grep -a 'queue pairs' "$work/console" | head -n 3)"
+  [[ $(bwtest_line promisc-on) == *"promisc-on=ok promisc-off=ok driver-errors=0"* ]] &&
+    grep -aq 'virtio-net.*rx mode: promisc on' "$work/console" &&
+    tap_ok "virtio-net control queue: promisc on/off reaches the device, ping works in both" ||
+    tap_fail "virtio-net control queue: promisc on/off reaches the device, ping works in both" \
+      "$(bwtest_line promisc-on); $(grep -a 'rx mode' "$work/console" | head -n 5)"
   gsha=$(bwtest_value tcp-tx-sha)
   hsha=$(sha < "$work/tx-recv" 2>/dev/null)
   [[ -n $gsha && $gsha == "$hsha" ]] && tap_ok "TCP guest->host 4 MiB, checksums match" ||
