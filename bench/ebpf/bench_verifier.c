@@ -6,9 +6,11 @@
  * bulwark: the object is loaded by bulwark's ELF loader and each program's ebpf_verify() call
  * is timed alone (best of REPS; a fresh load each time, since acceptance rewrites context
  * accesses; the verifier then reuses its cached arena, as the kernel reuses its slab caches).
- * Memory and a cold time: in a child forked before this process verified anything, the growth
- * of the peak resident set size (getrusage ru_maxrss) across its first ebpf_verify() call, i.e.
- * what verification itself adds, and that call's time (cold arena: mmap, populate).
+ * Memory and a cold time: in a fresh process (this program run again with --cold K FILE), the
+ * growth of the peak resident set size (getrusage ru_maxrss) across its first ebpf_verify() call,
+ * i.e. what verification itself adds, that call's time (cold arena: mmap, populate) and the pages
+ * it touched for the first time (minor faults, populated pages included); and what one such page
+ * costs on this host (page_touch_us: about 0.25 us on bare metal, ~12 us under shadow paging).
  * kernel (with libbpf, as root): the same ELF loaded by libbpf with verifier log level 4
  * (statistics); the time is the kernel's own "verification time" (bpf_check() alone, not
  * libbpf's object handling or the JIT), best of REPS, plus its processed instructions and peak
@@ -16,7 +18,9 @@
  * loader's RSS): the script estimates a lower bound from the kernel's BTF struct sizes.
  *
  * Output, one line per program:
- *   prog NAME insns N bw_accepted 0|1 bw_us T bw_cold_us T bw_processed P bw_peak_states S
+ *   page_touch_us T
+ *   prog NAME insns N bw_accepted 0|1 bw_us T bw_cold_us T bw_cold_pages N bw_processed P
+ *   bw_peak_states S
  * bw_total_states S bw_rss_kb K worst W [k_us T k_processed P k_peak_states S k_total_states S |
  * k_err MSG]
  */
@@ -25,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -45,6 +50,7 @@ struct result {
 	uint32_t insns;
 	int accepted;
 	double bw_us, cold_us;
+	long cold_pages;
 	uint64_t processed, peak_states, total_states, worst;
 	long rss_kb;
 	int k_ok;
@@ -94,6 +100,17 @@ static long maxrss_kb(void)
 	return ru.ru_maxrss;
 }
 
+static long minflt(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+/* minor faults (first-touched pages) of the last verify_once() with rss_delta */
+static long verify_faults;
+
 /* one verification of program k of a fresh load; returns its time in us, < 0 on failure */
 static double verify_once(const char *data, size_t len, const char *path, unsigned k,
 			  struct result *r, long *rss_delta)
@@ -113,13 +130,17 @@ static double verify_once(const char *data, size_t len, const char *path, unsign
 		ebpf_object_free(obj);
 		return -1;
 	}
-	if (rss_delta)
+	if (rss_delta) {
 		before = maxrss_kb();
+		verify_faults = minflt();
+	}
 	t0 = now_us();
 	rc = ebpf_verify(obj->progs[k], NULL, &res);
 	t = now_us() - t0;
-	if (rss_delta)
+	if (rss_delta) {
 		*rss_delta = maxrss_kb() - before;
+		verify_faults = minflt() - verify_faults;
+	}
 	if (r) {
 		snprintf(r->name, sizeof(r->name), "%s", obj->progs[k]->name);
 		r->insns = obj->progs[k]->n_insns;
@@ -134,18 +155,21 @@ static double verify_once(const char *data, size_t len, const char *path, unsign
 	return t;
 }
 
-/* the peak RSS growth and the time of one verification, in a child process forked before this
- * process verified anything (so the verifier's arena cache is cold there) */
-static long rss_of_verify(const char *data, size_t len, const char *path, unsigned k,
-			  double *cold_us)
+/* the peak RSS growth, the time and the pages first touched (minor faults, populated pages
+ * included) of one verification: the first one in a fresh process (this program run again with
+ * --cold, so nothing is shared copy-on-write with this process and the verifier's arena cache
+ * is empty, as when the VMM loads its first extension) */
+static long rss_of_verify(const char *path, unsigned k, double *cold_us, long *cold_pages)
 {
 	int fd[2];
 	long delta = -1;
-	double t[2] = {-1, -1};
+	double t[3] = {-1, -1, -1};
+	char kbuf[16];
 	pid_t pid;
 
 	if (pipe(fd))
 		return -1;
+	snprintf(kbuf, sizeof(kbuf), "%u", k);
 	pid = fork();
 	if (pid < 0) {
 		close(fd[0]);
@@ -153,25 +177,61 @@ static long rss_of_verify(const char *data, size_t len, const char *path, unsign
 		return -1;
 	}
 	if (!pid) {
-		double v[2];
-		long d = -1;
 		close(fd[0]);
-		v[0] = verify_once(data, len, path, k, NULL, &d);
-		if (v[0] < 0)
-			d = -1;
-		v[1] = (double)d;
-		if (write(fd[1], v, sizeof(v)) != sizeof(v))
+		if (dup2(fd[1], STDOUT_FILENO) < 0)
 			_exit(1);
-		_exit(0);
+		execl("/proc/self/exe", "bench-verifier", "--cold", kbuf, path, (char *)NULL);
+		_exit(1);
 	}
 	close(fd[1]);
 	if (read(fd[0], t, sizeof(t)) == sizeof(t)) {
 		delta = (long)t[1];
 		*cold_us = t[0];
+		*cold_pages = (long)t[2];
 	}
 	close(fd[0]);
 	waitpid(pid, NULL, 0);
 	return delta;
+}
+
+/* the child of rss_of_verify: writes {time us, RSS growth kB, pages} to stdout (a pipe) */
+static int cold_child(unsigned k, const char *path)
+{
+	size_t len = 0;
+	char *data = read_file(path, &len);
+	double v[3] = {-1, -1, -1};
+	long d = -1;
+
+	if (data) {
+		v[0] = verify_once(data, len, path, k, NULL, &d);
+		v[2] = (double)verify_faults;
+		v[1] = v[0] < 0 ? -1 : (double)d;
+	}
+	free(data);
+	return write(STDOUT_FILENO, v, sizeof(v)) == sizeof(v) ? 0 : 1;
+}
+
+/* what one page touched for the first time costs on this host (us), best of 5 rounds of 256 */
+static double page_touch_us(void)
+{
+	double best = -1;
+
+	for (int round = 0; round < 5; round++) {
+		size_t n = 256;
+		char *p = mmap(NULL, n * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+		double t0, t;
+		if (p == MAP_FAILED)
+			return -1;
+		t0 = now_us();
+		for (size_t i = 0; i < n; i++)
+			((volatile char *)p)[i * 4096] = 1;
+		t = (now_us() - t0) / (double)n;
+		munmap(p, n * 4096);
+		if (best < 0 || t < best)
+			best = t;
+	}
+	return best;
 }
 
 #ifdef HAVE_LIBBPF
@@ -267,6 +327,8 @@ int main(int argc, char **argv)
 	struct ebpf_object *obj = NULL;
 	char err[512];
 
+	if (argc == 4 && !strcmp(argv[1], "--cold"))
+		return cold_child((unsigned)atoi(argv[2]), argv[3]);
 	if (argc < 2 || argc > 3) {
 		fprintf(stderr, "usage: bench-verifier FILE [REPS]\n");
 		return 2;
@@ -287,7 +349,9 @@ int main(int argc, char **argv)
 	ebpf_object_free(obj);
 	/* memory and cold time first: no verification has run in this process yet */
 	for (unsigned k = 0; k < n_results; k++)
-		results[k].rss_kb = rss_of_verify(data, len, path, k, &results[k].cold_us);
+		results[k].rss_kb =
+		    rss_of_verify(path, k, &results[k].cold_us, &results[k].cold_pages);
+	printf("page_touch_us %.2f\n", page_touch_us());
 	for (unsigned k = 0; k < n_results; k++) {
 		struct result *r = &results[k];
 		double best = -1;
@@ -313,11 +377,13 @@ int main(int argc, char **argv)
 		struct result *r = &results[k];
 		if (!r->name[0])
 			continue;
-		printf("prog %s insns %u bw_accepted %d bw_us %.1f bw_cold_us %.1f bw_processed "
-		       "%" PRIu64 " bw_peak_states %" PRIu64 " bw_total_states %" PRIu64
-		       " bw_rss_kb %ld worst %" PRIu64,
-		       r->name, r->insns, r->accepted, r->bw_us, r->cold_us, r->processed,
-		       r->peak_states, r->total_states, r->rss_kb, r->worst);
+		printf(
+		    "prog %s insns %u bw_accepted %d bw_us %.1f bw_cold_us %.1f bw_cold_pages %ld "
+		    "bw_processed "
+		    "%" PRIu64 " bw_peak_states %" PRIu64 " bw_total_states %" PRIu64
+		    " bw_rss_kb %ld worst %" PRIu64,
+		    r->name, r->insns, r->accepted, r->bw_us, r->cold_us, r->cold_pages,
+		    r->processed, r->peak_states, r->total_states, r->rss_kb, r->worst);
 		if (r->k_ok)
 			printf(" k_us %.1f k_processed %" PRIu64 " k_peak_states %" PRIu64
 			       " k_total_states %" PRIu64 "\n",

@@ -20,8 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
-#include <sys/mman.h>
 
 #include "ebpf/verifier_internal.h"
 #if __has_include("ebpf/asm.h")
@@ -713,95 +711,6 @@ static void path_dead(struct venv *env)
 	}
 }
 
-/* The state arena: stored and pending states are carved from chunks mapped with MAP_POPULATE
- * (one system call instead of one page fault per page, which dominated the time of large
- * programs) and released together at the end. Chunks double from 16 KiB up to 4 MiB. Up to
- * ARENA_CACHE_MAX bytes of released chunks are kept for the next verification (as the kernel's
- * slab caches keep its verifier's memory): unmapping populated memory cost ~10% of the time. */
-struct varena_chunk {
-	struct varena_chunk *next;
-	size_t size, used;
-};
-
-#define ARENA_MIN (16u << 10)
-#define ARENA_MAX (4u << 20)
-#define ARENA_CACHE_MAX (8u << 20)
-
-static pthread_mutex_t arena_cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct varena_chunk *arena_cache; /* released chunks, any size */
-static size_t arena_cache_bytes;
-
-/* a cached chunk of at least size bytes (the smallest such), or NULL */
-static struct varena_chunk *arena_cache_take(size_t size)
-{
-	struct varena_chunk **pp, **best = NULL, *c = NULL;
-
-	pthread_mutex_lock(&arena_cache_lock);
-	for (pp = &arena_cache; *pp; pp = &(*pp)->next)
-		if ((*pp)->size >= size && (!best || (*pp)->size < (*best)->size))
-			best = pp;
-	if (best) {
-		c = *best;
-		*best = c->next;
-		arena_cache_bytes -= c->size;
-	}
-	pthread_mutex_unlock(&arena_cache_lock);
-	return c;
-}
-
-static void *arena_alloc(struct venv *env, size_t n)
-{
-	struct varena_chunk *c = env->arena;
-	size_t hdr = (sizeof(*c) + 15) & ~(size_t)15;
-
-	n = (n + 15) & ~(size_t)15;
-	if (!c || c->size - c->used < n) {
-		size_t size = env->arena_next ? env->arena_next : ARENA_MIN;
-		void *m;
-
-		while (size < n + hdr)
-			size *= 2;
-		c = arena_cache_take(size);
-		if (c) {
-			size = c->size;
-		} else {
-			m = mmap(NULL, size, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-			if (m == MAP_FAILED)
-				return NULL;
-			c = m;
-		}
-		c->next = env->arena;
-		c->size = size;
-		c->used = hdr;
-		env->arena = c;
-		env->arena_next = size < ARENA_MAX ? size * 2 : ARENA_MAX;
-	}
-	c->used += n;
-	return (char *)c + c->used - n;
-}
-
-static void arena_free_all(struct venv *env)
-{
-	struct varena_chunk *c = env->arena, *nx;
-
-	for (; c; c = nx) {
-		bool keep;
-		nx = c->next;
-		pthread_mutex_lock(&arena_cache_lock);
-		keep = arena_cache_bytes + c->size <= ARENA_CACHE_MAX;
-		if (keep) {
-			c->next = arena_cache;
-			arena_cache = c;
-			arena_cache_bytes += c->size;
-		}
-		pthread_mutex_unlock(&arena_cache_lock);
-		if (!keep)
-			munmap(c, c->size);
-	}
-	env->arena = NULL;
-}
-
 /* pushes a copy of the current state to be explored from pc; *out points to the copy (to refine
  * it) until the next push or pop */
 static int push_branch(struct venv *env, uint32_t pc, struct vstate **out)
@@ -825,7 +734,7 @@ static int push_branch(struct venv *env, uint32_t pc, struct vstate **out)
 	size_t need = vstate_snapshot_size(&env->cur, 0);
 	if (e->cap < need) {
 		/* the arena block of this stack depth is reused until a larger one is needed */
-		void *b = arena_alloc(env, need);
+		void *b = varena_alloc(env, need);
 		if (!b)
 			return -ENOMEM;
 		e->block = b;
@@ -915,7 +824,7 @@ static int state_visited(struct venv *env)
 		env->free_blocks = ((struct vstored *)block)->next;
 		need = ((struct vstored *)block)->cap;
 	}
-	if (!block && !(block = arena_alloc(env, need)))
+	if (!block && !(block = varena_alloc(env, need)))
 		return -ENOMEM;
 	ns = block;
 	memset(ns, 0, sizeof(*ns));
@@ -1652,7 +1561,7 @@ static void free_env(struct venv *env)
 {
 	/* stored states and pending blocks live in the arena */
 	free(env->explored);
-	arena_free_all(env);
+	varena_free_all(env);
 	free(env->stack);
 	vstate_free(&env->cur);
 	free(env->aux);

@@ -227,8 +227,7 @@ struct venv {
 	bool refused;
 	uint64_t nstates, peak_states, total_states;
 	void *free_blocks; /* evicted stored states' blocks, for reuse (a list) */
-	void *arena;	   /* struct varena_chunk list (verifier.c) */
-	size_t arena_next; /* size of the next arena chunk */
+	void *arena;	   /* struct varena_chunk list (verifier_arena.c) */
 	uint64_t jmps;	   /* jump-class instructions processed */
 	uint64_t store_jmps, store_processed; /* jmps and processed when a state was last stored */
 };
@@ -253,6 +252,11 @@ void vmark_refs_released(struct venv *env, uint32_t ref);
 bool vmap_info(const void *map, uint32_t *type, uint32_t *key_size, uint32_t *value_size,
 	       uint32_t *max_entries, bool *rdonly);
 const void *vmap_direct_value(const void *map);
+
+/* the state arena (verifier_arena.c): n bytes, 16-byte aligned, valid until varena_free_all */
+void *varena_alloc(struct venv *env, size_t n);
+void varena_free_all(struct venv *env);
+size_t varena_cached_bytes(void); /* populated bytes kept in the process for the next one */
 
 /* the ctx rewrite after acceptance (ctx_convert.c) */
 int vctx_convert(struct venv *env);
