@@ -94,14 +94,19 @@ static void hnode_free(struct ebpf_epoch_node *ep)
 static void hash_destroy(struct ebpf_map *m)
 {
 	struct map_hash *h = (struct map_hash *)m;
+	uint32_t left = atomic_load_explicit(&h->count, memory_order_relaxed);
 
-	for (uint64_t b = 0; b <= h->mask; b++) {
+	/* count is exactly the number of linked elements (changed under the lock with each link
+	 * and unlink): stop when all are freed, so an empty or sparse large map does not read
+	 * (fault in) every untouched page of its bucket array on the way out */
+	for (uint64_t b = 0; left && b <= h->mask; b++) {
 		struct hnode *n = atomic_load_explicit(&h->buckets[b], memory_order_relaxed);
 
 		while (n) {
 			struct hnode *next = atomic_load_explicit(&n->next, memory_order_relaxed);
 
 			free(n);
+			left--;
 			n = next;
 		}
 	}
