@@ -54,7 +54,7 @@ struct result {
 	uint64_t processed, peak_states, total_states, worst;
 	long rss_kb;
 	int k_ok;
-	double k_us;
+	double k_us, k_first_us; /* best of REPS; the first load of the run */
 	uint64_t k_processed, k_peak_states, k_total_states;
 	char k_err[160];
 };
@@ -305,10 +305,14 @@ static void kernel_run(const char *path, int reps)
 				} else if (parse_stats(logs[k], r, &us)) {
 					snprintf(r->k_err, sizeof(r->k_err),
 						 "no statistics in the kernel's log");
-				} else if (!r->k_ok || us < r->k_us) {
-					r->k_us = us;
-					r->k_ok = 1;
-					r->k_err[0] = 0;
+				} else {
+					if (!rep)
+						r->k_first_us = us;
+					if (!r->k_ok || us < r->k_us) {
+						r->k_us = us;
+						r->k_ok = 1;
+						r->k_err[0] = 0;
+					}
 				}
 			}
 			k++;
@@ -385,9 +389,9 @@ int main(int argc, char **argv)
 		    r->name, r->insns, r->accepted, r->bw_us, r->cold_us, r->cold_pages,
 		    r->processed, r->peak_states, r->total_states, r->rss_kb, r->worst);
 		if (r->k_ok)
-			printf(" k_us %.1f k_processed %" PRIu64 " k_peak_states %" PRIu64
+			printf(" k_us %.1f k_first_us %.1f k_processed %" PRIu64 " k_peak_states %" PRIu64
 			       " k_total_states %" PRIu64 "\n",
-			       r->k_us, r->k_processed, r->k_peak_states, r->k_total_states);
+			       r->k_us, r->k_first_us, r->k_processed, r->k_peak_states, r->k_total_states);
 		else
 			printf(" k_err %s\n", r->k_err);
 	}
