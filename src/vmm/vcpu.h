@@ -30,6 +30,10 @@ struct vcpu {
 /* Reads KVM_GET_SUPPORTED_CPUID into vm->supported_cpuid (called by vm_create). */
 int vcpu_get_supported_cpuid(struct vm *vm, char *err, size_t errlen);
 
+/* Sets CPUID.1:ECX.TSC-deadline[24] in a KVM_GET_SUPPORTED_CPUID table when KVM has
+ * KVM_CAP_TSC_DEADLINE_TIMER (have_cap), which that table never reports by itself. */
+void vcpu_cpuid_add_tsc_deadline(struct kvm_cpuid2 *c, bool have_cap);
+
 /* The CPUID table vCPU apic_id of an ncpus VM gets (malloc'ed): the supported table with the
  * hypervisor bit, APIC id, topology leaves (1, 4, 0xB) and the KVM signature leaf fixed. Exposed
  * for unit tests. */

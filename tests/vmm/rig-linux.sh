@@ -80,6 +80,15 @@ $(console_tail)"; fi
   tap_fail "bzImage guest: reached /init" "$(console_tail)"
 [[ $(bwtest_value cpus-online) == 0-1 ]] && tap_ok "bzImage guest: 2 CPUs online (MP table)" ||
   tap_fail "bzImage guest: 2 CPUs online (MP table)" "$(bwtest_line cpus-online)"
+# timers: both vCPUs announce the TSC-deadline LAPIC timer (KVM_CAP_TSC_DEADLINE_TIMER) and the
+# kernel keeps a paravirtual or TSC clocksource (kvm-clock; tsc where the host's TSC is invariant),
+# not a fallback such as jiffies
+[[ $(bwtest_value tsc-deadline) == 2 ]] && tap_ok "bzImage guest: both CPUs have the TSC-deadline timer" ||
+  tap_fail "bzImage guest: both CPUs have the TSC-deadline timer" "$(bwtest_line tsc-deadline)"
+clocksource=$(sed -n 's/.*clocksource=\([^ ]*\).*/\1/p' <<<"$(bwtest_line tsc-deadline)")
+[[ $clocksource == kvm-clock || $clocksource == tsc ]] &&
+  tap_ok "bzImage guest: clocksource $clocksource" ||
+  tap_fail "bzImage guest: clocksource kvm-clock or tsc" "$(bwtest_line tsc-deadline)"
 # the RTC: Linux's rtc_cmos bound it as rtc0, and its time is the host's (read while bulwark ran,
 # so inside [start, end] of the run give or take 2 s) and agrees with the guest's wall clock
 rtc_line=$(bwtest_line rtc=)

@@ -213,8 +213,19 @@ TEST(cpuid_fixups)
 	c = vcpu_build_cpuid(sup, 0, 1);
 	e = c ? find(c, 1, 0) : NULL;
 	CHECK(e && !(e->edx & (1u << 28)) && (e->ebx >> 24) == 0);
+	CHECK(e && !(e->ecx & (1u << 24))); /* no TSC-deadline unless KVM has the capability */
 	e = c ? find(c, 0xb, 1) : NULL;
 	CHECK(e && e->eax == 0 && e->ebx == 1);
+	free(c);
+	/* KVM_CAP_TSC_DEADLINE_TIMER: bit 24 of leaf 1 ECX set, nothing else touched */
+	vcpu_cpuid_add_tsc_deadline(sup, false);
+	CHECK_EQ(sup->entries[1].ecx, 0x00200000u);
+	vcpu_cpuid_add_tsc_deadline(sup, true);
+	CHECK_EQ(sup->entries[1].ecx, 0x01200000u);
+	CHECK_EQ(sup->entries[0].ecx, 0u);
+	c = vcpu_build_cpuid(sup, 1, 2);
+	e = c ? find(c, 1, 0) : NULL;
+	CHECK(e && (e->ecx & (1u << 24)) && (e->ecx & (1u << 21)));
 	free(c);
 	free(sup);
 }
