@@ -7,6 +7,9 @@
 #   fw_acl      a firewall of FW_RULES (default 360) ACL rules: protocol, source and destination
 #               address under a wildcard mask, destination port range (about 4,000 instructions;
 #               the exact count is printed)
+#   fw_range    FW_RANGE_RULES (default 100) rules of the same shape as fw_acl but with the port
+#               range written as two compares (`dp >= lo && dp <= hi`, as vendors write it): the
+#               compares refine a live register, which only precision tracking lets states share
 #   fw_exact    420 exact-match rules (saddr, daddr, dport): every rule's fall-through makes the
 #               addresses constants, so both verifiers explore O(rules^2) instructions
 #   parse_ipv6  Ethernet, up to 2 VLAN tags, IPv6 extension header chain (up to 8 headers of
@@ -28,6 +31,7 @@ BUILD=${BUILD:-$SRC/build}
 BENCH=$BUILD/bench/bench-verifier
 REPS=${REPS:-5}
 FW_RULES=${FW_RULES:-360}
+FW_RANGE_RULES=${FW_RANGE_RULES:-100}
 [[ -x $BENCH ]] || { echo "bench-verifier: $BENCH missing (make build)"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -60,6 +64,20 @@ prologue() {
   echo ' return XDP_PASS; }'
   echo 'char LICENSE[] SEC("license") = "GPL";'
 } > "$tmp/fw_acl.bpf.c"
+{
+  prologue fw_range
+  echo ' if (eth->h_proto != __builtin_bswap16(ETH_P_IP)) return XDP_PASS;'
+  echo ' __u32 s = __builtin_bswap32(ip->saddr), d = __builtin_bswap32(ip->daddr);'
+  echo ' __u16 dp = __builtin_bswap16(tcp->dest); __u8 proto = ip->protocol;'
+  for i in $(seq 1 "$FW_RANGE_RULES"); do
+    p=$(( i % 3 == 0 ? 17 : 6 )); lo=$(( (i * 37) % 60000 )); hi=$(( lo + i % 200 ))
+    m1=$(( 0xff000000 | ((i * 40503) & 0xffff) << 8 )); n1=$(( (i * 2654435761) & m1 ))
+    m2=$(( 0xffff0000 | ((i * 2654435761) & 0xffff) )); n2=$(( (i * 40503 + 12345) & m2 ))
+    echo " if (proto == $p && (s & ${m1}u) == ${n1}u && (d & ${m2}u) == ${n2}u && dp >= $lo && dp <= $hi) return XDP_DROP;"
+  done
+  echo ' return XDP_PASS; }'
+  echo 'char LICENSE[] SEC("license") = "GPL";'
+} > "$tmp/fw_range.bpf.c"
 {
   prologue fw_exact
   echo ' if (eth->h_proto != __builtin_bswap16(ETH_P_IP) || ip->protocol != 6) return XDP_PASS;'
@@ -172,7 +190,7 @@ SEC("xdp") int parse_ext(struct xdp_md *ctx)
 char LICENSE[] SEC("license") = "GPL";
 C
 gen=()
-for f in fw_acl fw_exact parse_ipv6 parse_ext; do
+for f in fw_acl fw_range fw_exact parse_ipv6 parse_ext; do
   clang "${CFLAGS[@]}" -c "$tmp/$f.bpf.c" -o "$tmp/$f.bpf.o" || { echo "clang failed on $f"; exit 1; }
   gen+=("$tmp/$f.bpf.o")
 done

@@ -27,19 +27,6 @@
 #define HAVE_DISASM 1
 #endif
 
-struct vstored {
-	struct vstored *next;	/* same pc */
-	struct vstored *parent; /* the stored state this one's path went through before */
-	struct vstate *st;	/* compact copy (vstate_snapshot), in this allocation */
-	uint32_t branches;	/* paths still being explored below this state */
-	uint32_t miss, hit;	/* lookups that did not / did find it subsuming */
-	uint64_t depth;		/* instructions executed before this point */
-	uint64_t max_total;	/* longest complete path through this state */
-	uint64_t hash;		/* of the live state, for the exact (infinite loop) comparison */
-	size_t cap;		/* bytes of this allocation */
-	bool has_total;
-};
-
 #define MAX_STORED_PER_INSN 64
 /* A new state is stored at a prune point only when the path went through at least this many
  * jumps and instructions since it last stored one (Linux's heuristic: prune points come every
@@ -742,6 +729,8 @@ static int push_branch(struct venv *env, uint32_t pc, struct vstate **out)
 	}
 	e->st = vstate_snapshot_to(e->block, &env->cur, 0, NULL);
 	e->pc = pc;
+	e->from = env->pc;
+	e->hlen = env->nhist;
 	e->depth = env->depth + 1; /* the branching instruction is executed */
 	e->parent = env->parent;
 	if (env->parent)
@@ -791,6 +780,9 @@ static int state_visited(struct venv *env)
 		}
 		if (vstate_subsumes(st->st, &env->cur, live, false)) {
 			uint64_t rest = st->has_total ? st->max_total - st->depth : 0;
+			int err = vprecise_after_prune(env, st);
+			if (err)
+				return err;
 			st->hit++;
 			if (env->log_all)
 				vlog_printf(&env->log, "%u: pruned (state seen before)\n", env->pc);
@@ -833,6 +825,8 @@ static int state_visited(struct venv *env)
 	ns->branches = 1;
 	ns->hash = hash;
 	ns->depth = env->depth;
+	ns->pc = env->pc;
+	ns->hlen = env->nhist;
 	ns->parent = env->parent;
 	ns->next = env->explored[env->pc];
 	env->explored[env->pc] = ns;
@@ -984,6 +978,14 @@ static int do_alu(struct venv *env, const struct ebpf_insn *i)
 		return 0;
 	}
 	if (vreg_is_ptr(dst) || vreg_is_ptr(&src)) {
+		/* the scalar becomes (part of) the pointer's offset, checked at each access */
+		uint16_t scm = 0;
+		if (dst->type == V_SCALAR)
+			scm |= (uint16_t)(1u << i->dst);
+		if (x && src.type == V_SCALAR)
+			scm |= (uint16_t)(1u << i->src);
+		if ((err = vprecise_regs(env, scm)))
+			return err;
 		if (is32)
 			return venv_refuse(env, rm, "32-bit arithmetic on a pointer");
 		if (vreg_is_ptr(dst) && vreg_is_ptr(&src)) {
@@ -1084,6 +1086,9 @@ static int do_ldx(struct venv *env, const struct ebpf_insn *i)
 			 EBPF_MODE(i->code) == EBPF_MODE_MEMSX);
 	if (err)
 		return err;
+	if (base.type == V_PTR_STACK &&
+	    (err = vhist_stack(env, &base, i->off, size_bytes(i->code), false)))
+		return err;
 	regs = vcur_regs(env);
 	regs[i->dst] = out;
 	return 0;
@@ -1106,8 +1111,12 @@ static int do_store(struct venv *env, const struct ebpf_insn *i)
 			return err;
 		val = regs[i->src];
 	}
-	if (!atomic)
-		return vcheck_mem(env, i->dst, &base, i->off, size, VACC_WRITE, &val, NULL, false);
+	if (!atomic) {
+		err = vcheck_mem(env, i->dst, &base, i->off, size, VACC_WRITE, &val, NULL, false);
+		if (!err && base.type == V_PTR_STACK)
+			err = vhist_stack(env, &base, i->off, size, true);
+		return err;
+	}
 	if (val.type != V_SCALAR)
 		return venv_refuse(env, (uint16_t)((1u << i->src) | (1u << i->dst)),
 				   "atomic operation would store a pointer (%s) into memory",
@@ -1118,6 +1127,8 @@ static int do_store(struct venv *env, const struct ebpf_insn *i)
 	}
 	err = vcheck_mem(env, i->dst, &base, i->off, size, VACC_ATOMIC, &val, NULL, false);
 	if (err)
+		return err;
+	if (base.type == V_PTR_STACK && (err = vhist_stack(env, &base, i->off, size, false)))
 		return err;
 	regs = vcur_regs(env);
 	if (i->imm == EBPF_ATOMIC_CMPXCHG)
@@ -1245,6 +1256,11 @@ static int do_cond_jump(struct venv *env, const struct ebpf_insn *i, uint32_t *n
 		bool t_ok = vscalar_refine(&dt, &st, op, is32, true);
 		bool f_ok = vscalar_refine(&df, &sf, op, is32, false);
 
+		if (!t_ok || !f_ok) {
+			/* the ranges decided the direction: they matter */
+			if ((err = vprecise_regs(env, rm)))
+				return err;
+		}
 		if (!t_ok && !f_ok)
 			return 2; /* neither side is possible: the path is dead */
 		if (t_ok && f_ok) {
@@ -1260,6 +1276,18 @@ static int do_cond_jump(struct venv *env, const struct ebpf_insn *i, uint32_t *n
 			regs[i->src] = t_ok && !f_ok ? st : sf;
 		*next = t_ok && !f_ok ? target : fall;
 		return 0;
+	}
+	/* a pointer against a scalar: the scalar's value (0 or not) decides */
+	{
+		uint16_t sc = 0;
+		if (dst->type == V_SCALAR)
+			sc |= (uint16_t)(1u << i->dst);
+		if (x && src.type == V_SCALAR)
+			sc |= (uint16_t)(1u << i->src);
+		if ((err = vprecise_regs(env, sc)))
+			return err;
+		regs = vcur_regs(env);
+		dst = &regs[i->dst];
 	}
 	/* pointers: null checks */
 	{
@@ -1392,6 +1420,9 @@ static int do_exit(struct venv *env, uint32_t *next)
 		return venv_refuse(env, 1,
 				   "program returns a pointer (%s): this would leak an address",
 				   vtype_name(r0->type));
+	/* the return value's range is checked and reported */
+	if ((err = vprecise_regs(env, 1)))
+		return err;
 	if (s->nrefs)
 		return venv_refuse(
 		    env, 1,
@@ -1463,6 +1494,9 @@ static int do_insn(struct venv *env, uint32_t *next)
 			struct vreg *r = &vcur_regs(env)[i->dst];
 			if ((err = check_reg_init(env, i->dst)))
 				return err;
+			if ((err = vprecise_regs(env, (uint16_t)(1u << i->dst))))
+				return err;
+			r = &vcur_regs(env)[i->dst];
 			if (!vreg_is_const(r) || r->var.value > UINT32_MAX)
 				return venv_refuse(env, (uint16_t)(1u << i->dst),
 						   "callx needs a known helper id in R%u", i->dst);
@@ -1530,8 +1564,16 @@ static int explore(struct venv *env)
 			return err;
 		env->depth++;
 		if (err == 0) {
+			const struct ebpf_insn *ci = &env->insns[env->pc];
+			uint32_t seq = env->pc + (ebpf_insn_is_lddw(ci) ? 2 : 1);
 			if (next >= env->n)
 				return venv_refuse(env, 0, "execution leaves the program");
+			if (next != seq || (EBPF_CLASS(ci->code) == EBPF_CLASS_JMP &&
+					    (EBPF_OP(ci->code) == EBPF_JMP_CALL ||
+					     EBPF_OP(ci->code) == EBPF_JMP_EXIT))) {
+				if ((err = vhist_arrive(env, env->pc, next)))
+					return err;
+			}
 			env->pc = next;
 			continue;
 		}
@@ -1551,6 +1593,9 @@ static int explore(struct venv *env)
 			env->pc = e->pc;
 			env->depth = e->depth;
 			env->parent = e->parent;
+			env->nhist = e->hlen;
+			if (e->pc != e->from + 1 && (err = vhist_arrive(env, e->from, e->pc)))
+				return err;
 			if (env->log_all)
 				vlog_printf(&env->log, "from branch to %u:\n", env->pc);
 		}
@@ -1563,6 +1608,7 @@ static void free_env(struct venv *env)
 	free(env->explored);
 	varena_free_all(env);
 	free(env->stack);
+	free(env->hist);
 	vstate_free(&env->cur);
 	free(env->aux);
 	free(env->subs);

@@ -564,6 +564,25 @@ int vcheck_helper_call(struct venv *env, const struct ebpf_insn *insn, uint32_t 
 	if (!h)
 		return venv_refuse(env, 0, "helper %u is not available to %s programs", id,
 				   env->type->name);
+	{
+		/* precision: every scalar argument's value matters (sizes, flags, indexes), and
+		 * the bytes of a string on the stack are read */
+		struct vprec p;
+		memset(&p, 0, sizeof(p));
+		regs = vcur_regs(env);
+		for (unsigned a = 0; a < 5; a++) {
+			const struct vreg *r = &regs[a + 1];
+			if (h->arg[a] == EBPF_ARG_NONE)
+				continue;
+			if (r->type == V_SCALAR)
+				p.regs[env->cur.curframe] |= (uint16_t)(1u << (a + 1));
+			if (h->arg[a] == EBPF_ARG_PTR_TO_STR && r->type == V_PTR_STACK &&
+			    r->frameno < MAX_FRAMES)
+				p.slots[r->frameno] = ~0ULL;
+		}
+		if ((err = vprecise_demand(env, &p)))
+			return err;
+	}
 	for (unsigned a = 0; a < 5; a++) {
 		uint32_t rn = a + 1;
 		enum ebpf_arg_kind k = h->arg[a];

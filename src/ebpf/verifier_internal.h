@@ -61,10 +61,10 @@ enum vtype {
 /* A register: its type, for pointers a fixed offset (off) plus a variable part, and for scalars
  * (and the variable part of pointers) the known bits and four ranges (Linux's representation). */
 struct vreg {
-	uint8_t type;	    /* enum vtype */
-	uint8_t frameno;    /* V_PTR_STACK: which frame */
-	uint8_t mem_rdonly; /* V_PTR_MEM: read-only memory */
-	uint8_t pad;
+	uint8_t type;	     /* enum vtype */
+	uint8_t frameno;     /* V_PTR_STACK: which frame */
+	uint8_t mem_rdonly;  /* V_PTR_MEM: read-only memory */
+	uint8_t precise;     /* stored states only: the value matters (verifier_precision.c) */
 	int32_t off;	     /* pointers: fixed offset */
 	uint32_t id;	     /* null checks (or_null types) and packet ranges share an id */
 	uint32_t range;	     /* packet pointers: bytes [ptr, ptr+range) known inside the packet */
@@ -166,7 +166,43 @@ const char *vtype_name(uint8_t t);
 #endif
 
 /* ---- the verifier's environment (verifier.c) ------------------------------------------- */
-struct vstored;
+
+/* A stored state (explored[pc] lists, verifier.c), one arena block with its compact state */
+struct vstored {
+	struct vstored *next;	/* same pc */
+	struct vstored *parent; /* the stored state this one's path went through before */
+	struct vstate *st;	/* compact copy (vstate_snapshot), in this allocation */
+	uint32_t branches;	/* paths still being explored below this state */
+	uint32_t miss, hit;	/* lookups that did not / did find it subsuming */
+	uint32_t pc;		/* where it was stored */
+	uint64_t hlen;		/* length of the path's history (env->hist) when it was stored */
+	uint64_t depth;		/* instructions executed before this point */
+	uint64_t max_total;	/* longest complete path through this state */
+	uint64_t hash;		/* of the live state, for the exact (infinite loop) comparison */
+	size_t cap;		/* bytes of this allocation */
+	bool has_total;
+	bool all_precise; /* every register and slot of it and its ancestors is marked precise */
+};
+
+/* The current path's history (verifier_precision.c): non-sequential transfers (jumps taken,
+ * calls, returns) and stack accesses, in execution order; truncated when a pending branch is
+ * popped (the exploration is depth-first, so the popped branch's prefix is still there). */
+enum { VH_ARRIVE = 1, VH_STACK = 2 };
+struct vhist {
+	uint32_t pc;	/* VH_ARRIVE: the instruction transferring control; VH_STACK: the access */
+	uint32_t to;	/* VH_ARRIVE: where control went */
+	uint64_t slots; /* VH_STACK: 8-byte slots of frame `frame` the access may touch */
+	uint8_t kind;
+	uint8_t frame;
+	uint8_t full; /* VH_STACK: an 8-byte aligned store at a constant offset (one slot) */
+};
+
+/* registers (per frame) and stack slots (per frame, bit k = bytes [-(k+1)*8, -k*8)) whose
+ * values are demanded precise */
+struct vprec {
+	uint16_t regs[MAX_FRAMES];
+	uint64_t slots[MAX_FRAMES];
+};
 
 struct vsubprog {
 	uint32_t start, end;  /* [start, end) slots */
@@ -196,6 +232,8 @@ struct vpending {
 	void *block;	   /* kept for reuse by the next push at this depth */
 	size_t cap;	   /* bytes of block */
 	uint32_t pc;
+	uint32_t from; /* the branching instruction */
+	uint64_t hlen; /* history length at the branch */
 	uint64_t depth;
 	struct vstored *parent;
 };
@@ -230,6 +268,9 @@ struct venv {
 	void *arena;	   /* struct varena_chunk list (verifier_arena.c) */
 	uint64_t jmps;	   /* jump-class instructions processed */
 	uint64_t store_jmps, store_processed; /* jmps and processed when a state was last stored */
+	struct vhist *hist; /* the current path's history (verifier_precision.c) */
+	uint64_t nhist, caphist;
+	uint64_t precise_walks, precise_steps; /* statistics for the log */
 };
 
 /* refuses the program at env->pc with a reason; regs: registers to show. Returns -EACCES. */
@@ -257,6 +298,20 @@ const void *vmap_direct_value(const void *map);
 void *varena_alloc(struct venv *env, size_t n);
 void varena_free_all(struct venv *env);
 size_t varena_cached_bytes(void); /* populated bytes kept in the process for the next one */
+
+/* precision tracking (verifier_precision.c) */
+int vhist_arrive(struct venv *env, uint32_t from, uint32_t to);
+/* a stack access through base (a stack pointer) at off, size bytes; full: 8-byte aligned store
+ * at a constant offset */
+int vhist_stack(struct venv *env, const struct vreg *base, int32_t off, uint32_t size, bool full);
+/* the values of want (before env->pc executes) matter: mark them and what they were computed
+ * from precise in the stored states of the current path */
+int vprecise_demand(struct venv *env, struct vprec *want);
+/* registers regs of the current frame */
+int vprecise_regs(struct venv *env, uint16_t regs);
+/* the current state was found subsumed by old: what old compared precisely must be precise on
+ * the current path */
+int vprecise_after_prune(struct venv *env, const struct vstored *old);
 
 /* the ctx rewrite after acceptance (ctx_convert.c) */
 int vctx_convert(struct venv *env);

@@ -1038,6 +1038,10 @@ bool vreg_subsumes(const struct vreg *old, const struct vreg *cur, void *idmapv,
 	}
 	if (old->type != cur->type)
 		return false;
+	/* an imprecise scalar's value mattered nowhere below the old state
+	 * (verifier_precision.c): any scalar will do */
+	if (old->type == V_SCALAR && !exact && !old->precise)
+		return true;
 	if (!(exact ? range_eq(old, cur) : range_in(old, cur)))
 		return false;
 	if (old->type == V_SCALAR)
