@@ -1,8 +1,9 @@
 /* fuzz-verifier: soundness fuzzing of the verifier (src/ebpf/verifier*.c).
  *
  * Each input becomes a program (a structured generator biased toward what the verifier can
- * accept: buffer and stack accesses, pointer arithmetic, bounded loops, spills, atomics, calls,
- * plus raw slots) for the test type mem:SIZE. When the verifier accepts it, the program runs
+ * accept: buffer and stack accesses, pointer arithmetic, bounded loops, spills and fills, atomics,
+ * calls, diamonds whose paths differ in one register (for precision tracking), plus raw slots) for
+ * the test type mem:SIZE. When the verifier accepts it, the program runs
  *  1. on a checking interpreter written here, which single-steps it and aborts if any memory
  *     access leaves the SIZE-byte buffer or the live stack frames, reads an uninitialised
  *     register or stack byte, stores a pointer outside the stack or returns one, executes more
@@ -111,7 +112,7 @@ static uint32_t generate(struct gen *g, struct ebpf_insn *out, uint32_t *bufsize
 	*bufsize = (uint32_t)(g8(g) % 5) * 8 + (g8(g) & 7);
 	out[n++] = mk(EBPF_CLASS_ALU64 | EBPF_ALU_MOV, 0, 0, 0, gimm(g));
 	while (n < want && g->n) {
-		uint8_t k = g8(g) % 16, r = g8(g), d = r % 10, s = (r >> 4) % 11;
+		uint8_t k = g8(g) % 18, r = g8(g), d = r % 10, s = (r >> 4) % 11;
 		uint8_t cls = (g8(g) & 1) ? EBPF_CLASS_ALU64 : EBPF_CLASS_ALU;
 		int16_t off;
 		switch (k) {
@@ -208,6 +209,17 @@ static uint32_t generate(struct gen *g, struct ebpf_insn *out, uint32_t *bufsize
 		case 14: /* local call into a subprogram appended at the end */
 			sub = true;
 			out[n++] = mk(EBPF_CLASS_JMP | EBPF_JMP_CALL, 0, EBPF_PSEUDO_CALL, 0, 0);
+			break;
+		case 15: /* a diamond: paths that differ in one register's value (precision) */
+			if (n + 2 < MAX_INSNS) {
+				out[n++] = mk(EBPF_CLASS_JMP | jmp_ops[g8(g) % sizeof(jmp_ops)],
+					      s % 10, 0, 1, (int8_t)g8(g));
+				out[n++] = mk(EBPF_CLASS_ALU64 | EBPF_ALU_MOV, d, 0, 0, gimm(g));
+			}
+			break;
+		case 16: /* an aligned 8-byte fill (spilled registers come back) */
+			out[n++] = mk(EBPF_CLASS_LDX | EBPF_MODE_MEM | EBPF_SIZE_DW, d, 10,
+				      (int16_t) - (8 * (g8(g) % 8 + 1)), 0);
 			break;
 		default: { /* a raw slot */
 			struct ebpf_insn i;

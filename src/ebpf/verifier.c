@@ -1698,8 +1698,10 @@ int ebpf_verify(struct ebpf_prog *prog, const struct ebpf_verify_opts *opts,
 		prog->verified = true;
 		vlog_printf(&env.log,
 			    "accepted: %" PRIu64 " instructions processed, worst case %" PRIu64
-			    " executed, stack %u bytes, %" PRIu64 " states stored\n",
-			    env.processed, env.worst, prog->stack_depth, env.peak_states);
+			    " executed, stack %u bytes, %" PRIu64 " states stored, %" PRIu64
+			    " precision walks (%" PRIu64 " steps)\n",
+			    env.processed, env.worst, prog->stack_depth, env.peak_states,
+			    env.precise_walks, env.precise_steps);
 	} else if (err == -ENOMEM) {
 		snprintf(res->message, sizeof(res->message), "out of memory while verifying");
 		err = -EACCES;

@@ -575,11 +575,11 @@ static void fw_range_on(bool jit)
 
 	if (!o)
 		return;
-	p = ebpf_object_prog(o, "fw_range");
+	p = ebpf_object_prog(o, "fw_range110");
 	CHECK(p != NULL);
 	if (!p)
 		goto out;
-	printf("#   fw_range: %" PRIu64 " instructions processed, worst case %" PRIu64 "\n",
+	printf("#   fw_range110: %" PRIu64 " instructions processed, worst case %" PRIu64 "\n",
 	       res.processed, res.worst_case_insns);
 	CHECK(res.processed < 20000);
 	CHECK(res.worst_case_insns >= 110 && res.worst_case_insns < 2000);

@@ -26,7 +26,7 @@
 	    RULE(b + 9) RULE(b + 10)
 
 SEC("xdp")
-int fw_range(struct xdp_md *ctx)
+int fw_range110(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
