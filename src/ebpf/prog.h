@@ -74,6 +74,10 @@ struct ebpf_helper {
 	/* 1 when the helper may end the program at once (the suite's unwind): the engines must
 	 * check the return value (0 = stop with r0 = 0). */
 	bool may_unwind;
+	/* 1 when the helper may write the memory of its EBPF_ARG_PTR_TO_MEM arguments (the
+	 * suite's memfrob): the verifier then refuses read-only memory there (frozen map values,
+	 * whose bytes it may rely on, e.g. a string's terminating NUL). */
+	bool writes_mem;
 	/* map types (bit 1 << enum ebpf_map_type, maps.h) its EBPF_ARG_CONST_MAP_PTR argument
 	 * accepts; 0 means any map type. */
 	uint64_t map_types;

@@ -654,6 +654,12 @@ int vcheck_helper_call(struct venv *env, const struct ebpf_insn *insn, uint32_t 
 			if (sz->umax > MAX_HELPER_SIZE)
 				return venv_refuse(env, rbit(rn) | rbit(rn + 1),
 						   "%s: size R%u is not bounded", h->name, rn + 1);
+			if (k == EBPF_ARG_PTR_TO_MEM && h->writes_mem &&
+			    (r->type == V_PTR_MAP_VALUE || r->type == V_PTR_MEM) && r->mem_rdonly)
+				return venv_refuse(
+				    env, rbit(rn),
+				    "%s: would write into read-only memory (R%u, %s)", h->name, rn,
+				    vtype_name(r->type));
 			if ((err = vcheck_helper_mem(env, rn, sz->umin, sz->umax,
 						     k == EBPF_ARG_PTR_TO_MEM ? VACC_HELPER_READ
 									      : VACC_HELPER_WRITE)))

@@ -37,7 +37,7 @@ static const struct ebpf_prog_type *type_by_name(const char *name)
 		return &vt_xdp;
 	if (!strcmp(name, "tctx"))
 		return &vt_ctx;
-	return NULL;
+	return ebpf_prog_type_find(name); /* bulwark's hook types: xdp, blk, mem.write, ... */
 }
 
 static const char *conf_dir(char *buf, size_t len)
