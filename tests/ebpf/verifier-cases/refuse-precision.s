@@ -453,3 +453,52 @@ ldxdw %r7, [%r10-8]
 add %r1, %r7
 ldxb %r0, [%r1+0]
 exit
+=== prec-callee-reads-caller-stack
+type: mem:8
+reason: memory access out of bounds
+ldxb %r2, [%r1+0]
+mov %r3, 0
+mov %r4, 0
+mov %r5, 0
+mov %r7, 0
+mov %r8, 0
+mov %r9, 0
+mov %r6, 100
+jeq %r2, 0, +1
+mov %r6, 0
+ja +0
+stxdw [%r10-8], %r6
+mov %r2, %r1
+mov %r1, %r10
+add %r1, -8
+call local f
+exit
+f:
+ldxdw %r3, [%r1+0]
+add %r2, %r3
+ldxb %r0, [%r2+0]
+exit
+=== prec-caller-register-across-state-in-callee
+type: mem:8
+reason: memory access out of bounds
+ldxb %r2, [%r1+0]
+mov %r7, %r1
+mov %r6, 100
+jeq %r2, 0, +1
+mov %r6, 0
+mov %r1, %r2
+call local f
+add %r7, %r6
+ldxb %r0, [%r7+0]
+exit
+f:
+mov %r2, 0
+mov %r3, 0
+mov %r4, 0
+mov %r5, 0
+mov %r8, 0
+jeq %r1, 7, +0
+mov %r9, 0
+ja +0
+mov %r0, 0
+exit
