@@ -602,7 +602,9 @@ static int64_t tail_target(const struct ebpf_prog *prog, unsigned tail_calls, ui
 	t = ebpf_helper_tail_call_target(map, index);
 	if (!t)
 		return -ENOENT;
-	if (prog->verified && !t->verified)
+	/* a target of another type would see this context as its own (a blk context read as
+	 * xdp_md: the guest's sector as the packet pointer) */
+	if ((prog->verified && !t->verified) || t->type != prog->type)
 		return -ENOEXEC;
 	*tc = get_code(t, NULL, 0, &rc);
 	if (!*tc)

@@ -720,7 +720,9 @@ static int64_t jit_tail_call(struct jit_state *st, uint64_t ctx, uint64_t map, u
 	target = ebpf_helper_tail_call_target(map, index);
 	if (!target)
 		return -ENOENT;
-	if (!target->jit || (st->prog->verified && !target->verified))
+	/* a target of another type would see this context as its own (see interp.c) */
+	if (!target->jit || (st->prog->verified && !target->verified) ||
+	    target->type != st->prog->type)
 		return -ENOEXEC;
 	st->tail_calls++;
 	st->next = target;
