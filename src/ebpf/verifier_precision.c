@@ -112,12 +112,18 @@ int vhist_stack(struct venv *env, const struct vreg *base, int32_t off, uint32_t
 	return hist_push(env, &h);
 }
 
+/* (hot: once per backward step) */
 static bool prec_empty(const struct vprec *p)
 {
+	uint64_t any = 0, r;
+
+	for (unsigned k = 0; k < sizeof(p->regs); k += sizeof(r)) {
+		memcpy(&r, (const char *)p->regs + k, sizeof(r));
+		any |= r;
+	}
 	for (unsigned f = 0; f < MAX_FRAMES; f++)
-		if (p->regs[f] || p->slots[f])
-			return false;
-	return true;
+		any |= p->slots[f];
+	return !any;
 }
 
 /* everything of st and its ancestors precise */

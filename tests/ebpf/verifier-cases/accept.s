@@ -475,3 +475,17 @@ add %r1, %r2
 ldxb %r0, [%r1+0]
 mov %r0, 0
 exit
+=== loop-20000-precision-walk-budget
+# the loop head's state list fills up (64 states), so each decided loop branch's precision
+# walk goes further back; past the walks' budget every demand marks everything (the fallback):
+# the result stays exact
+accept
+worst: 60003
+r0: 40000 40000
+mov %r0, 0
+mov %r1, 0
+l:
+add %r0, 2
+add %r1, 1
+jlt %r1, 20000, l
+exit
