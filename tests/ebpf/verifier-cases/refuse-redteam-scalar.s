@@ -452,3 +452,49 @@ sub %r3, 2
 add %r1, %r3
 ldxb %r0, [%r1+0]
 exit
+=== rt-add32-wraps
+# w3 + 0xffff_ff80 for w3 in [0, 255] wraps at 2^32: [0, 127] or [0xffff_ff80, 0xffff_ffff]
+type: mem:16
+reason: pointer arithmetic with an unbounded scalar
+ldxb %r3, [%r1+0]
+add32 %r3, 0xffffff80
+add %r1, %r3
+ldxb %r0, [%r1+0]
+exit
+=== rt-sub32-wraps
+# 8 - w3 for w3 in [0, 15], on 32 bits: up to 0xffff_fff9 once zero-extended
+type: mem:16
+reason: pointer arithmetic with an unbounded scalar
+ldxb %r3, [%r1+0]
+and %r3, 15
+mov32 %r4, 8
+sub32 %r4, %r3
+add %r1, %r4
+ldxb %r0, [%r1+0]
+exit
+=== rt-jslt32-then-mov32
+# w3 <s 16 includes negative w3 (0x8000_0000..): mov32 makes them large positives
+type: mem:16
+reason: pointer arithmetic with an unbounded scalar
+ldxw %r3, [%r1+0]
+jsge32 %r3, 16, out
+mov32 %r3, %r3
+add %r1, %r3
+ldxb %r0, [%r1+0]
+out:
+mov %r0, 0
+exit
+=== rt-jmp32-bounds-low-half-then-rsh32
+# w3 < 16 with an unknown upper half: rsh32 by 0 keeps [0, 15] (the upper half is dropped)
+# but the 64-bit r3 before it was never bounded: adding r3 itself is refused
+type: mem:16
+reason: pointer arithmetic with an unbounded scalar
+ldxdw %r3, [%r1+0]
+jge32 %r3, 16, out
+mov %r4, %r3
+rsh32 %r4, 0
+add %r1, %r3
+ldxb %r0, [%r1+0]
+out:
+mov %r0, 0
+exit
