@@ -489,3 +489,28 @@ add %r0, 2
 add %r1, 1
 jlt %r1, 20000, l
 exit
+=== prec-loop-bound-worst-case
+# precision: r6 (the loop bound, 2 on the first path, 10 on the second) decides the loop's exit
+# branch, so it is precise in the state stored after the diamond and the second path is not
+# cut there: the worst case is the 10-iteration path's and r0 covers both
+type: mem:8
+accept
+worst: 33
+r0: 2 10
+ldxb %r2, [%r1+0]
+mov %r3, 0
+mov %r4, 0
+mov %r5, 0
+mov %r7, 0
+mov %r8, 0
+mov %r9, 0
+mov %r6, 10
+jeq %r2, 0, +1
+mov %r6, 2
+ja +0
+mov %r3, 0
+l:
+add %r3, 1
+jlt %r3, %r6, l
+mov %r0, %r3
+exit
