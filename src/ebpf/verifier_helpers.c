@@ -186,9 +186,11 @@ static void destroy_spill(struct vslot *s)
 	vreg_mark_not_init(&s->spill);
 }
 
+/* max_size: bytes a helper may access; min_size: bytes a helper writes for sure (its size
+ * argument's minimum: a helper filling `size` bytes leaves the rest as they were) */
 static int check_stack(struct venv *env, uint32_t regno, const struct vreg *base, int32_t off,
 		       uint32_t size, enum vaccess acc, const struct vreg *val, struct vreg *out,
-		       bool sx, uint64_t max_size)
+		       bool sx, uint64_t min_size, uint64_t max_size)
 {
 	struct vframe *fr = &env->cur.frames[base->frameno];
 	int64_t lo = (int64_t)base->off + off + base->smin;
@@ -261,7 +263,7 @@ static int check_stack(struct venv *env, uint32_t regno, const struct vreg *base
 							   b);
 				destroy_spill(s);
 			}
-			if (!var && acc == VACC_HELPER_WRITE)
+			if (!var && acc == VACC_HELPER_WRITE && b < lo + (int64_t)min_size)
 				s->stype[byte] = STK_MISC;
 			else if (s->stype[byte] == STK_ZERO)
 				s->stype[byte] = STK_MISC;
@@ -352,7 +354,8 @@ int vcheck_mem(struct venv *env, uint32_t regno, const struct vreg *base, int32_
 	case V_PTR_STACK:
 		if ((err = note_access(env, false, 0, 0, acc)))
 			return err;
-		return check_stack(env, regno, base, off, size, acc, val, out, sign_extend, hsize);
+		return check_stack(env, regno, base, off, size, acc, val, out, sign_extend, hsize,
+				   hsize);
 	default:
 		break;
 	}
@@ -409,13 +412,12 @@ int vcheck_helper_mem(struct venv *env, uint32_t regno, uint64_t min_size, uint6
 	struct vreg base = vcur_regs(env)[regno];
 	int err;
 
-	(void)min_size;
 	if (max_size > MAX_HELPER_SIZE)
 		return venv_refuse(env, rbit(regno) | rbit(regno + 1),
 				   "helper memory size is not bounded");
 	if (base.type == V_PTR_STACK)
 		return check_stack(env, regno, &base, 0, (uint32_t)max_size, acc, NULL, NULL, false,
-				   max_size);
+				   min_size, max_size);
 	if (base.type == V_PTR_PACKET || base.type == V_PTR_PACKET_META) {
 		int64_t o = base.off;
 		if (base.smin < 0 || base.umax > MAX_PACKET_OFF)

@@ -316,3 +316,51 @@ mov %r2, 4
 call 6
 mov %r0, 0
 exit
+=== rt-bug-uninit-mem-helper-variable-size-leaks-spilled-pointer
+# BUG found by the red team (fixed): a helper filling EBPF_ARG_PTR_TO_UNINIT_MEM memory writes
+# `size` bytes, but the verifier marked the maximum size as written: with size in [1, 8] over a
+# spilled context pointer, bytes 1-7 keep the pointer's bytes and were readable as a scalar
+# (stored into a map: an address leak). Only the minimum size is written for sure.
+type: txdp
+map: array 4 8 1
+reason: read of uninitialised stack byte fp-7
+mov %r6, %r1
+stxdw [%r10-8], %r1
+ldxw %r2, [%r6+12]
+and %r2, 7
+add %r2, 1
+mov %r1, %r10
+add %r1, -8
+call 200
+ldxdw %r7, [%r10-8]
+lddw %r1, map_idx_value 0 + 0
+stxdw [%r1+0], %r7
+mov %r0, 0
+exit
+=== rt-uninit-mem-helper-variable-size-over-stale-scalar-bytes
+# the same over never-written bytes: only the first 4 (the minimum size) are initialised
+type: txdp
+reason: read of uninitialised stack byte fp-4
+ldxw %r2, [%r1+12]
+and %r2, 4
+add %r2, 4
+mov %r1, %r10
+add %r1, -8
+call 200
+ldxdw %r0, [%r10-8]
+mov %r0, 0
+exit
+=== rt-uninit-mem-helper-variable-size-minimum-is-written
+# ... and those first 4 are readable
+type: txdp
+accept
+r0: 0 0
+ldxw %r2, [%r1+12]
+and %r2, 4
+add %r2, 4
+mov %r1, %r10
+add %r1, -8
+call 200
+ldxw %r0, [%r10-8]
+mov %r0, 0
+exit
