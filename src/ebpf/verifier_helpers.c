@@ -514,14 +514,21 @@ static bool str_on_stack(struct venv *env, const struct vreg *r)
 	return false;
 }
 
+/* a NUL-terminated string in a constant map value. Constant means frozen (no writes from user
+ * space) AND read-only for programs (EBPF_F_RDONLY_PROG, as the ELF loader makes .rodata): a map
+ * that is only frozen can still be changed by a program's map_update_elem, and its NUL with it */
 static bool str_in_rodata(const struct vreg *r)
 {
+	const struct ebpf_map_def *d;
 	const char *v;
 	uint32_t type, ks, vs, me;
 	bool ro;
 
 	if (r->type != V_PTR_MAP_VALUE || !tnum_is_const(r->var) ||
 	    !vmap_info(r->map, &type, &ks, &vs, &me, &ro) || !ro)
+		return false;
+	d = ebpf_map_def(r->map);
+	if (!d || !(d->flags & EBPF_F_RDONLY_PROG) || !ebpf_map_frozen(r->map))
 		return false;
 	v = vmap_direct_value(r->map);
 	if (!v)

@@ -206,6 +206,54 @@ TEST(memfrob_on_frozen_map_value_is_refused)
 	ebpf_map_put(m);
 }
 
+/* strcmp trusts the NUL of a constant map value only: frozen AND read-only for programs (a map
+ * that is only frozen can still be rewritten by a program's map_update_elem) */
+static int verify_strcmp_on_value(uint32_t flags, bool freeze, char *msg, size_t msglen)
+{
+	struct ebpf_map_def d = {.type = EBPF_MAP_ARRAY,
+				 .key_size = 4,
+				 .value_size = 16,
+				 .max_entries = 1,
+				 .flags = flags};
+	struct ebpf_prog p = {0};
+	struct ebpf_verify_opts opts = {0};
+	struct ebpf_verify_result res;
+	struct ebpf_map *m;
+	char err[256];
+	int rc = -1;
+
+	strcpy(d.name, "strings");
+	m = ebpf_map_create(&d, 1, err, sizeof(err));
+	if (!m)
+		return -ENOMEM;
+	if (freeze)
+		ebpf_map_freeze(m);
+	p.type = ebpf_prog_type_find("mem:16");
+	p.maps = &m;
+	p.n_maps = 1;
+	if (!ebpf_asm("lddw %r1, map_idx_value 0 + 0\nlddw %r2, map_idx_value 0 + 0\ncall 4\n"
+		      "exit\n",
+		      &p.insns, &p.n_insns, err, sizeof(err))) {
+		rc = ebpf_verify(&p, &opts, &res);
+		snprintf(msg, msglen, "%s", res.message);
+		ebpf_verify_result_free(&res);
+	}
+	free(p.insns);
+	ebpf_map_put(m);
+	return rc;
+}
+
+TEST(strcmp_trusts_only_constant_map_values)
+{
+	char msg[sizeof(((struct ebpf_verify_result *)0)->message)];
+
+	CHECK_EQ(verify_strcmp_on_value(EBPF_F_RDONLY_PROG, true, msg, sizeof(msg)), 0);
+	CHECK_EQ(verify_strcmp_on_value(0, true, msg, sizeof(msg)), -EACCES); /* only frozen */
+	CHECK_CONTAINS(msg, "strcmp");
+	CHECK_EQ(verify_strcmp_on_value(EBPF_F_RDONLY_PROG, false, msg, sizeof(msg)), -EACCES);
+	CHECK_EQ(verify_strcmp_on_value(0, false, msg, sizeof(msg)), -EACCES);
+}
+
 HARNESS_MAIN(tail_call_into_another_program_type_is_refused_at_run_time,
 	     tail_call_between_programs_of_one_type_still_runs,
-	     memfrob_on_frozen_map_value_is_refused)
+	     memfrob_on_frozen_map_value_is_refused, strcmp_trusts_only_constant_map_values)
