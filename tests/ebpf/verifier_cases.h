@@ -2,7 +2,8 @@
  * tests (test_verifier.c) and its benchmark driver. A case file (tests/ebpf/verifier-cases/
  * *.s) holds many programs, each introduced by `=== name` and header lines:
  *   type: mem:SIZE | tbuf:SIZE | txdp | tctx | xdp      program type (default mem:0)
- *   map: TYPE KEY VALUE ENTRIES [rdonly]              maps 0, 1, ... (hash, array, prog_array...)
+ *   map: TYPE KEY VALUE ENTRIES [rdonly]              maps 0, 1, ... (hash, array, prog_array...);
+ *                      rdonly: read-only for programs and frozen (as .rodata)
  *   reason: TEXT       the program must be refused with TEXT in the message
  *   accept             the program must be accepted
  *   worst: N           ... with exactly this worst-case instruction count
@@ -230,6 +231,10 @@ static int vt_parse_cases(const char *file, const char *data, struct vt_case **o
 			d->max_entries = me;
 			snprintf(d->name, sizeof(d->name), "m%u", c->n_maps);
 			c->map_rdonly[c->n_maps] = !strcmp(ro, "rdonly");
+			/* rdonly: constant data as the ELF loader makes .rodata (read-only for
+			 * programs, frozen by the test) */
+			if (c->map_rdonly[c->n_maps])
+				d->flags |= EBPF_F_RDONLY_PROG;
 			c->n_maps++;
 		} else {
 			if (tlen + len + 2 > tcap) {
